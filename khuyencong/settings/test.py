@@ -1,0 +1,10 @@
+"""Tests run against whatever DATABASE_URL / REDIS_URL name (CI: PostgreSQL and Redis)."""
+
+from .base import *
+
+SECRET_KEY = "test-only-secret-key-not-for-any-deployment"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "vi"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"

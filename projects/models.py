@@ -1,0 +1,135 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import FoldedSearchModel, MoneyField, TimeStampedModel
+from establishments.models import Establishment
+from organisations.models import Organisation
+from provinces.models import Province
+from reference.models import ContentArea, Sector
+
+
+class Fund(models.TextChoices):
+    NATIONAL = "national", _("Khuyến công quốc gia")
+    LOCAL = "local", _("Khuyến công địa phương")
+
+
+class SchemeQuerySet(models.QuerySet):
+    def in_year(self, year: int, fund: str | None = None) -> "SchemeQuerySet":
+        schemes = self.filter(plan_year=year)
+        return schemes.filter(fund=fund) if fund else schemes
+
+
+class Scheme(FoldedSearchModel, TimeStampedModel):
+    """A khuyến công scheme (đề án): the unit of work and of money.
+
+    The support approved for it is held by its allocations in annual plans (budgets.Allocation),
+    one per plan year, so that a multi-year pilot scheme keeps each year's money apart."""
+
+    SEARCH_FIELDS = ("code", "title")
+
+    class Kind(models.TextChoices):
+        PILOT = "pilot", _("Đề án điểm")
+        GROUP = "group", _("Đề án nhóm")
+        TARGETED = "targeted", _("Đề án theo đối tượng cụ thể")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Nháp")
+        SUBMITTED = "submitted", _("Đã gửi Sở Công Thương")
+        RETURNED = "returned", _("Trả lại để chỉnh sửa")
+        REJECTED = "rejected", _("Không được chấp thuận")
+        BASE_APPRAISED = "base_appraised", _("Sở đã thẩm định")
+        REGISTERED = "registered", _("Đã đăng ký với Cục")
+        APPRAISED = "appraised", _("Cục đã thẩm định")
+        APPROVED = "approved", _("Đã phê duyệt")
+        CONTRACTED = "contracted", _("Đã ký hợp đồng / giao nhiệm vụ")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        ACCEPTED = "accepted", _("Đã nghiệm thu")
+        LIQUIDATED = "liquidated", _("Đã thanh lý hợp đồng")
+        SETTLED = "settled", _("Đã quyết toán")
+        STOPPED = "stopped", _("Ngừng triển khai")
+
+    # Statuses of a scheme that is part of an approved plan (stopped ones were approved first).
+    IN_PLAN = (
+        Status.APPROVED,
+        Status.CONTRACTED,
+        Status.IN_PROGRESS,
+        Status.ACCEPTED,
+        Status.LIQUIDATED,
+        Status.SETTLED,
+        Status.STOPPED,
+    )
+
+    code = models.CharField(_("mã đề án"), max_length=40)
+    plan_year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
+    fund = models.CharField(_("nguồn kinh phí"), max_length=10, choices=Fund.choices)
+    kind = models.CharField(_("loại đề án"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("tên đề án"), max_length=500)
+    content_areas = models.ManyToManyField(
+        ContentArea, verbose_name=_("nội dung khuyến công"), related_name="schemes"
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("ngành nghề"), on_delete=models.PROTECT, related_name="schemes"
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
+        related_name="schemes",
+        help_text=_("Đơn vị hành chính tại thời điểm lập đề án (bản đồ 63 hoặc 34 tỉnh)."),
+    )
+    implementing_unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("đơn vị thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="implemented_schemes",
+    )
+    coordinating_units = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("đơn vị phối hợp"),
+        related_name="coordinated_schemes",
+        blank=True,
+    )
+    beneficiaries = models.ManyToManyField(
+        Establishment,
+        verbose_name=_("cơ sở thụ hưởng"),
+        related_name="schemes",
+        blank=True,
+    )
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc"))
+    support_requested = MoneyField(_("kinh phí khuyến công đề nghị"))
+    counterpart_funding = MoneyField(_("vốn đối ứng"), default=0)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    description = models.TextField(_("mục tiêu, nội dung chính"), blank=True)
+
+    objects = SchemeQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[content_areas, coordinating_units, beneficiaries])
+
+    class Meta:
+        ordering = ["-plan_year", "code"]
+        verbose_name = _("đề án")
+        verbose_name_plural = _("đề án")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_year", "code"], name="scheme_code_per_year"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="scheme_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(support_requested__gte=0), name="scheme_support_requested_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(counterpart_funding__gte=0), name="scheme_counterpart_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_year__gte=2012) & Q(plan_year__lte=2100),
+                name="scheme_plan_year_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan_year", "fund", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
