@@ -24,7 +24,7 @@ class MoneyField(models.DecimalField):
         super().__init__(verbose_name, **kwargs)
 
     def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
+        name, _path, args, kwargs = super().deconstruct()
         # Keep migrations pointing at the plain field so they never import app code.
         return name, "django.db.models.DecimalField", args, kwargs
 
