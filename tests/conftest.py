@@ -1,0 +1,80 @@
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from accounts.models import Role
+from provinces.models import Province, ProvinceMap
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("KC_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the reference data, loaded as in production."""
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def reference_data(django_db_blocker):
+    """Reload reference data in a transactional test (the flush after each one empties it)."""
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `services` need PostgreSQL and Redis. On the embedded SQLite setup they are
+    skipped, unless KC_REQUIRE_SERVICES=1 (CI), where running without the services is an error."""
+    for item in items:
+        if "services" in item.keywords and not REQUIRE_SERVICES and not _services_configured():
+            item.add_marker(
+                pytest.mark.skip(reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+            )
+
+
+def _services_configured() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(
+        os.environ.get("REDIS_URL")
+    )
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        if REQUIRE_SERVICES:
+            pytest.fail("KC_REQUIRE_SERVICES=1 but the test database is not PostgreSQL")
+        pytest.skip("needs PostgreSQL")
+
+
+def province(code: str, map_version: str = ProvinceMap.NEW_34) -> Province:
+    return Province.objects.get(code=code, map_version=map_version)
+
+
+@pytest.fixture
+def ministry_user(db):
+    return factories.UserFactory(role=Role.MINISTRY, username="bo-test")
+
+
+@pytest.fixture
+def approver(db):
+    return factories.UserFactory(role=Role.APPROVER, username="pheduyet-test")
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(
+        role=Role.ADMIN, username="quantri-test", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def thai_nguyen_user(db):
+    return factories.UserFactory(role=Role.PROVINCE, province=province("19"), username="tinh-19-t")
+
+
+@pytest.fixture
+def ha_noi_user(db):
+    return factories.UserFactory(role=Role.PROVINCE, province=province("01"), username="tinh-01-t")

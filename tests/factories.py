@@ -1,0 +1,130 @@
+"""factory_boy factories. Reference rows (provinces, content areas, sectors, organisations) are
+loaded once per test database, so factories pick existing ones instead of inventing them."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from accounts.models import Role, User
+from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+from establishments.models import Establishment
+from organisations.models import Organisation
+from projects.models import Fund, Scheme
+from provinces.models import Province, ProvinceMap
+from reference.models import ContentArea, Sector
+
+
+def _province(code: str = "19", map_version: str = ProvinceMap.OLD_63) -> Province:
+    return Province.objects.get(code=code, map_version=map_version)
+
+
+def _agency() -> Organisation:
+    return Organisation.objects.get(kind=Organisation.Kind.AGENCY)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.MINISTRY
+    password = factory.django.Password("khuyencong-test")
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Establishment
+
+    name = factory.Sequence(lambda n: f"Hộ kinh doanh mây tre đan số {n}")
+    legal_form = Establishment.LegalForm.HOUSEHOLD
+    registration_code = factory.Sequence(lambda n: f"17A8{n:06d}")
+    province = factory.LazyFunction(_province)
+    sector = factory.LazyFunction(lambda: Sector.objects.get(code="dd"))
+    size = Establishment.Size.MICRO
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualPlan
+        django_get_or_create = ("year", "fund", "managing_unit")
+
+    year = 2019
+    fund = Fund.NATIONAL
+    managing_unit = factory.LazyFunction(_agency)
+    title = factory.LazyAttribute(lambda plan: f"Kế hoạch khuyến công quốc gia năm {plan.year}")
+
+
+class PlanBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanBatch
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    decision_number = factory.Sequence(lambda n: f"{100 + n}/QĐ-BCT")
+    decision_date = factory.LazyAttribute(lambda b: datetime.date(b.plan.year - 1, 12, 30))
+    amount = Decimal(10_000_000_000)
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"KCQG-{n:04d}")
+    plan_year = 2019
+    fund = Fund.NATIONAL
+    kind = Scheme.Kind.TARGETED
+    title = factory.Sequence(lambda n: f"Hỗ trợ ứng dụng máy móc tiên tiến số {n}")
+    sector = factory.LazyFunction(lambda: Sector.objects.get(code="a"))
+    province = factory.LazyFunction(_province)
+    implementing_unit = factory.LazyAttribute(
+        lambda s: Organisation.objects.filter(
+            kind=Organisation.Kind.PROVINCIAL_CENTRE, province__successor=s.province.successor
+        ).first()
+    )
+    start_date = factory.LazyAttribute(lambda s: datetime.date(s.plan_year, 3, 1))
+    end_date = factory.LazyAttribute(lambda s: datetime.date(s.plan_year, 11, 30))
+    support_requested = Decimal(1_000_000_000)
+    status = Scheme.Status.APPROVED
+
+    @factory.post_generation
+    def content_areas(self, create, extracted, **kwargs):
+        if create:
+            self.content_areas.set(extracted or [ContentArea.objects.get(code="nd45-3")])
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    scheme = factory.SubFactory(SchemeFactory)
+    plan = factory.LazyAttribute(
+        lambda a: AnnualPlanFactory(year=a.scheme.plan_year, fund=a.scheme.fund)
+    )
+    batch = factory.LazyAttribute(lambda a: a.plan.batches.first() or PlanBatchFactory(plan=a.plan))
+    amount = Decimal(1_000_000_000)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    allocation = factory.SubFactory(AllocationFactory)
+    kind = Contract.Kind.CONTRACT
+    number = factory.Sequence(lambda n: f"{n}/HĐ-KCQG")
+    signed_on = factory.LazyAttribute(lambda c: datetime.date(c.allocation.plan.year, 3, 15))
+    value = factory.LazyAttribute(lambda c: c.allocation.amount)
+    contractor = factory.LazyAttribute(lambda c: c.allocation.scheme.implementing_unit)
+
+
+class DisbursementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disbursement
+
+    contract = factory.SubFactory(ContractFactory)
+    kind = Disbursement.Kind.ADVANCE
+    paid_on = factory.LazyAttribute(lambda d: d.contract.signed_on + datetime.timedelta(days=10))
+    amount = Decimal(500_000_000)
+    voucher_number = factory.Sequence(lambda n: f"UNC-{n:05d}")
