@@ -81,31 +81,6 @@ class PlanBatch(TimeStampedModel):
         return f"{self.plan} – đợt {self.number} ({self.decision_number})"
 
 
-class AllocationQuerySet(models.QuerySet):
-    def with_money(self) -> "AllocationQuerySet":
-        """Annotate contracted and net disbursed amounts (advances + payments − refunds)."""
-        contracted = (
-            Contract.objects.filter(allocation=models.OuterRef("pk"))
-            .values("allocation")
-            .annotate(total=Sum("value"))
-            .values("total")
-        )
-        disbursed = (
-            Disbursement.objects.filter(contract__allocation=models.OuterRef("pk"))
-            .values("contract__allocation")
-            .annotate(total=Sum(Disbursement.signed_amount()))
-            .values("total")
-        )
-        return self.annotate(
-            contracted=Coalesce(
-                models.Subquery(contracted), ZERO, output_field=DecimalField(max_digits=18)
-            ),
-            disbursed=Coalesce(
-                models.Subquery(disbursed), ZERO, output_field=DecimalField(max_digits=18)
-            ),
-        )
-
-
 class Allocation(TimeStampedModel):
     """The support approved for a scheme in an annual plan (kinh phí hỗ trợ được phê duyệt)."""
 
@@ -120,7 +95,6 @@ class Allocation(TimeStampedModel):
     )
     amount = MoneyField(_("kinh phí hỗ trợ được duyệt"))
 
-    objects = AllocationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

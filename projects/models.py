@@ -1,5 +1,9 @@
+import datetime
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,10 +19,43 @@ class Fund(models.TextChoices):
     LOCAL = "local", _("Khuyến công địa phương")
 
 
+_MONEY = models.DecimalField(max_digits=18, decimal_places=0)
+
+
+def _total(queryset: models.QuerySet, group: str, expression) -> Coalesce:
+    """SUM(expression) over `queryset`, grouped by the outer row it is correlated with."""
+    summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
+    return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=_MONEY)
+
+
 class SchemeQuerySet(models.QuerySet):
     def in_year(self, year: int, fund: str | None = None) -> "SchemeQuerySet":
         schemes = self.filter(plan_year=year)
         return schemes.filter(fund=fund) if fund else schemes
+
+    def in_plan(self) -> "SchemeQuerySet":
+        return self.filter(status__in=Scheme.IN_PLAN)
+
+    def with_money(self, as_of: datetime.date | None = None) -> "SchemeQuerySet":
+        """Annotate `approved`, `contracted` and `disbursed` (advances + payments − refunds,
+        up to `as_of` if given), each from one correlated subquery so that the joins of one
+        sum never multiply the rows of another. The ledger models are reached through the
+        reverse relations, so that this module needs nothing from the budgets app."""
+        allocation = self.model._meta.get_field("allocations").related_model
+        contract = allocation._meta.get_field("contracts").related_model
+        disbursement = contract._meta.get_field("disbursements").related_model
+
+        approved = allocation.objects.filter(scheme=OuterRef("pk"))
+        contracted = contract.objects.filter(allocation__scheme=OuterRef("pk"))
+        ledger = disbursement.objects.filter(contract__allocation__scheme=OuterRef("pk"))
+        if as_of is not None:
+            contracted = contracted.filter(signed_on__lte=as_of)
+            ledger = ledger.filter(paid_on__lte=as_of)
+        return self.annotate(
+            approved=_total(approved, "scheme", "amount"),
+            contracted=_total(contracted, "allocation__scheme", "value"),
+            disbursed=_total(ledger, "contract__allocation__scheme", disbursement.signed_amount()),
+        )
 
 
 class Scheme(FoldedSearchModel, TimeStampedModel):

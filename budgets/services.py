@@ -1,0 +1,245 @@
+"""Every write of money: plan batches, allocations, contracts and the disbursement ledger.
+
+The chain disbursed ≤ contracted ≤ approved ≤ envelope must hold per contract, per scheme and
+per plan at every moment. Each service locks the row that bounds what it writes (plan, then
+allocation, then contract: always in that order, so two services never wait on each other),
+recomputes the sums under the lock and refuses, with a Vietnamese message, what would break
+the chain. Two payments racing on one contract therefore run one after the other, and the
+second sees the first."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from budgets.models import (
+    Allocation,
+    AnnualPlan,
+    Contract,
+    Disbursement,
+    PlanBatch,
+    money_sum,
+)
+from core.money import format_vnd
+from organisations.models import Organisation
+from projects.models import Scheme
+
+
+class MoneyChainError(ValidationError):
+    """A write that would break disbursed ≤ contracted ≤ approved ≤ envelope."""
+
+
+def _save(obj: Model, by: User | None) -> None:
+    obj.full_clean()
+    obj._history_user = by  # recorded in the object's history with the change
+    obj.save()
+
+
+def _lock[M: Model](obj: M) -> M:
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def plan_envelope(plan: AnnualPlan) -> Decimal:
+    return plan.batches.aggregate(total=money_sum("amount"))["total"]
+
+
+def plan_allocated(plan: AnnualPlan, exclude: Allocation | None = None) -> Decimal:
+    allocations = plan.allocations.all()
+    if exclude is not None and exclude.pk:
+        allocations = allocations.exclude(pk=exclude.pk)
+    return allocations.aggregate(total=money_sum("amount"))["total"]
+
+
+def allocation_contracted(allocation: Allocation) -> Decimal:
+    return allocation.contracts.aggregate(total=money_sum("value"))["total"]
+
+
+def contract_disbursed(contract: Contract) -> Decimal:
+    return contract.disbursements.aggregate(total=money_sum(Disbursement.signed_amount()))[
+        "total"
+    ]
+
+
+@transaction.atomic
+def plan_batch_add(
+    *,
+    plan: AnnualPlan,
+    number: int,
+    decision_number: str,
+    decision_date: datetime.date,
+    amount: Decimal,
+    by: User | None = None,
+) -> PlanBatch:
+    plan = _lock(plan)
+    batch = PlanBatch(
+        plan=plan,
+        number=number,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        amount=amount,
+    )
+    _save(batch, by)
+    return batch
+
+
+@transaction.atomic
+def allocation_set(
+    *,
+    scheme: Scheme,
+    batch: PlanBatch,
+    amount: Decimal,
+    by: User | None = None,
+) -> Allocation:
+    """Approve `amount` of support for `scheme` in the batch's plan, or change the amount
+    approved before. Refused beyond the plan's remaining envelope or below what is contracted."""
+    plan = _lock(batch.plan)
+    # A pilot scheme runs over several years and is funded from each year's plan.
+    other_year = plan.year != scheme.plan_year and not (
+        scheme.kind == Scheme.Kind.PILOT and plan.year > scheme.plan_year
+    )
+    if scheme.fund != plan.fund or other_year:
+        raise ValidationError(
+            _("Đề án %(code)s (năm %(year)s) không thuộc kế hoạch %(plan)s.")
+            % {"code": scheme.code, "year": scheme.plan_year, "plan": plan}
+        )
+    allocation = (
+        Allocation.objects.select_for_update().filter(plan=plan, scheme=scheme).first()
+        or Allocation(plan=plan, scheme=scheme)
+    )
+    remaining = plan_envelope(plan) - plan_allocated(plan, exclude=allocation)
+    if amount > remaining:
+        raise MoneyChainError(
+            _(
+                "Không thể duyệt %(amount)s cho đề án %(code)s: kế hoạch %(plan)s chỉ còn "
+                "%(remaining)s chưa phân bổ."
+            )
+            % {
+                "amount": format_vnd(amount),
+                "code": scheme.code,
+                "plan": plan,
+                "remaining": format_vnd(remaining),
+            }
+        )
+    if allocation.pk:
+        contracted = allocation_contracted(allocation)
+        if amount < contracted:
+            raise MoneyChainError(
+                _(
+                    "Không thể giảm kinh phí được duyệt của đề án %(code)s xuống %(amount)s: "
+                    "đã ký hợp đồng %(contracted)s."
+                )
+                % {
+                    "code": scheme.code,
+                    "amount": format_vnd(amount),
+                    "contracted": format_vnd(contracted),
+                }
+            )
+    allocation.batch = batch
+    allocation.amount = amount
+    _save(allocation, by)
+    return allocation
+
+
+@transaction.atomic
+def contract_sign(
+    *,
+    allocation: Allocation,
+    kind: str,
+    number: str,
+    signed_on: datetime.date,
+    value: Decimal,
+    contractor: Organisation,
+    by: User | None = None,
+) -> Contract:
+    """Record a contract or task assignment; refused beyond the support approved."""
+    allocation = _lock(allocation)
+    contracted = allocation_contracted(allocation)
+    if contracted + value > allocation.amount:
+        raise MoneyChainError(
+            _(
+                "Giá trị hợp đồng %(value)s vượt kinh phí còn lại của đề án %(code)s: được duyệt "
+                "%(approved)s, đã ký %(contracted)s, còn %(remaining)s."
+            )
+            % {
+                "value": format_vnd(value),
+                "code": allocation.scheme.code,
+                "approved": format_vnd(allocation.amount),
+                "contracted": format_vnd(contracted),
+                "remaining": format_vnd(allocation.amount - contracted),
+            }
+        )
+    contract = Contract(
+        allocation=allocation,
+        kind=kind,
+        number=number,
+        signed_on=signed_on,
+        value=value,
+        contractor=contractor,
+    )
+    _save(contract, by)
+    return contract
+
+
+@transaction.atomic
+def disbursement_record(
+    *,
+    contract: Contract,
+    kind: str,
+    amount: Decimal,
+    paid_on: datetime.date,
+    voucher_number: str,
+    by: User | None = None,
+    note: str = "",
+) -> Disbursement:
+    """Record an advance, a payment or a refund against a contract. Refused before the contract
+    was signed, beyond its value, or for a refund larger than what was paid out."""
+    contract = _lock(contract)
+    if paid_on < contract.signed_on:
+        raise MoneyChainError(
+            _("Ngày chứng từ %(paid)s trước ngày ký %(contract)s (%(signed)s).")
+            % {
+                "paid": paid_on.strftime("%d/%m/%Y"),
+                "contract": contract,
+                "signed": contract.signed_on.strftime("%d/%m/%Y"),
+            }
+        )
+    disbursed = contract_disbursed(contract)
+    if kind == Disbursement.Kind.REFUND:
+        if amount > disbursed:
+            raise MoneyChainError(
+                _("Số thu hồi %(amount)s lớn hơn số đã giải ngân của %(contract)s: %(paid)s.")
+                % {
+                    "amount": format_vnd(amount),
+                    "contract": contract,
+                    "paid": format_vnd(disbursed),
+                }
+            )
+    elif disbursed + amount > contract.value:
+        raise MoneyChainError(
+            _(
+                "Số tiền %(amount)s vượt phần còn lại của %(contract)s: giá trị %(value)s, "
+                "đã giải ngân %(paid)s, còn %(remaining)s."
+            )
+            % {
+                "amount": format_vnd(amount),
+                "contract": contract,
+                "value": format_vnd(contract.value),
+                "paid": format_vnd(disbursed),
+                "remaining": format_vnd(contract.value - disbursed),
+            }
+        )
+    disbursement = Disbursement(
+        contract=contract,
+        kind=kind,
+        amount=amount,
+        paid_on=paid_on,
+        voucher_number=voucher_number,
+        recorded_by=by,
+        note=note,
+    )
+    _save(disbursement, by)
+    return disbursement
