@@ -59,9 +59,7 @@ def allocation_contracted(allocation: Allocation) -> Decimal:
 
 
 def contract_disbursed(contract: Contract) -> Decimal:
-    return contract.disbursements.aggregate(total=money_sum(Disbursement.signed_amount()))[
-        "total"
-    ]
+    return contract.disbursements.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
 
 
 @transaction.atomic
@@ -106,10 +104,9 @@ def allocation_set(
             _("Đề án %(code)s (năm %(year)s) không thuộc kế hoạch %(plan)s.")
             % {"code": scheme.code, "year": scheme.plan_year, "plan": plan}
         )
-    allocation = (
-        Allocation.objects.select_for_update().filter(plan=plan, scheme=scheme).first()
-        or Allocation(plan=plan, scheme=scheme)
-    )
+    allocation = Allocation.objects.select_for_update().filter(
+        plan=plan, scheme=scheme
+    ).first() or Allocation(plan=plan, scheme=scheme)
     remaining = plan_envelope(plan) - plan_allocated(plan, exclude=allocation)
     if amount > remaining:
         raise MoneyChainError(

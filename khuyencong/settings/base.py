@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "budgets",
     "dashboard",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

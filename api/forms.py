@@ -1,0 +1,99 @@
+"""Query parameters of the public API, validated like any other user input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dashboard.selectors import ProgrammeFilter
+from projects.models import Fund
+from provinces.models import Province, ProvinceMap, Region
+from reference.models import ContentArea, Sector
+
+ALL_FUNDS = "all"
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A reference row chosen by its code, with the codes listed in the error."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="code", required=False, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            codes = ", ".join(self.queryset.values_list("code", flat=True))
+            raise forms.ValidationError(
+                _("'%(value)s' không có trong danh mục. Giá trị hợp lệ: %(codes)s."),
+                code="invalid_choice",
+                params={"value": value, "codes": codes},
+            ) from error
+
+
+class SummaryQuery(forms.Form):
+    year = forms.IntegerField(label=_("năm"), min_value=2012, max_value=2100)
+    fund = forms.ChoiceField(
+        label=_("nguồn kinh phí"),
+        choices=[(ALL_FUNDS, _("Cả hai nguồn")), *Fund.choices],
+        required=False,
+    )
+    region = CodeChoiceField(Region.objects.all(), label=_("vùng"))
+    province = forms.RegexField(
+        label=_("tỉnh"),
+        regex=r"^[0-9]{1,2}$",
+        required=False,
+        error_messages={"invalid": _("Mã tỉnh là mã GSO gồm 2 chữ số, ví dụ 19.")},
+    )
+    map = forms.ChoiceField(label=_("bản đồ tỉnh"), choices=ProvinceMap.choices, required=False)
+    content_area = CodeChoiceField(ContentArea.objects.all(), label=_("nội dung"))
+    sector = CodeChoiceField(Sector.objects.all(), label=_("ngành nghề"))
+    as_of = forms.DateField(
+        label=_("tính đến ngày"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": _("Ngày viết dạng dd/mm/yyyy, ví dụ 31/12/2019.")},
+    )
+
+    def __init__(self, params, **kwargs):
+        self.unknown = sorted(set(params) - set(self.base_fields))
+        super().__init__(params, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.unknown:
+            self.add_error(None, _("Tham số không được hỗ trợ: '%(name)s'.") % {"name": name})
+        code, map_version = cleaned.get("province"), cleaned.get("map")
+        if code and not map_version:
+            self.add_error(
+                "map",
+                _(
+                    "Cần chọn bản đồ tỉnh (map=63: trước 01/07/2025, map=34: từ 01/07/2025) vì "
+                    "một số mã tỉnh có nghĩa khác nhau trên hai bản đồ."
+                ),
+            )
+        elif code:
+            province = Province.objects.filter(code=code.zfill(2), map_version=map_version).first()
+            if province is None:
+                self.add_error(
+                    "province",
+                    _("Không có tỉnh mã %(code)s trên bản đồ %(map)s tỉnh.")
+                    % {"code": code, "map": map_version},
+                )
+            cleaned["province_obj"] = province
+        return cleaned
+
+    def programme(self) -> ProgrammeFilter:
+        data = self.cleaned_data
+        fund = data.get("fund") or ALL_FUNDS
+        return ProgrammeFilter(
+            year=data["year"],
+            fund=None if fund == ALL_FUNDS else fund,
+            region=data.get("region"),
+            province=data.get("province_obj"),
+            province_map=data.get("map") or None,
+            content_area=data.get("content_area"),
+            sector=data.get("sector"),
+            as_of=data.get("as_of"),
+        )
