@@ -1,16 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from core.views import healthz
+from dashboard.views import home
 
 admin.site.site_header = "Quản lý khuyến công – Bộ Công Thương"
 admin.site.site_title = "Khuyến công"
 admin.site.index_title = "Quản trị"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
