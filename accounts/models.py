@@ -47,15 +47,23 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role="province") | Q(province__isnull=False),
                 name="province_user_has_province",
+                violation_error_message=_("Cán bộ tỉnh phải gắn với một tỉnh, thành phố."),
             ),
             models.CheckConstraint(
                 condition=~Q(role="regional") | Q(organisation__isnull=False),
                 name="regional_user_has_centre",
+                violation_error_message=_(
+                    "Cán bộ trung tâm vùng phải gắn với trung tâm khuyến công vùng."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names (last_name) before the given name.
+        return f"{self.last_name} {self.first_name}".strip()
 
     @property
     def sees_everything(self) -> bool:

@@ -46,7 +46,9 @@ class AnnualPlan(TimeStampedModel):
                 fields=["year", "fund", "managing_unit"], name="plan_per_year_fund_unit"
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2012) & Q(year__lte=2100), name="plan_year_in_range"
+                condition=Q(year__gte=2012) & Q(year__lte=2100),
+                name="plan_year_in_range",
+                violation_error_message=_("Năm kế hoạch phải từ 2012 đến 2100."),
             ),
         ]
 
@@ -73,8 +75,16 @@ class PlanBatch(TimeStampedModel):
         verbose_name_plural = _("đợt giao kế hoạch")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="batch_number_per_plan"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="batch_amount_positive"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="batch_number_from_one"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="batch_amount_positive",
+                violation_error_message=_("Kinh phí giao của một đợt phải lớn hơn 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="batch_number_from_one",
+                violation_error_message=_("Số đợt bắt đầu từ 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,7 +113,11 @@ class Allocation(TimeStampedModel):
         verbose_name_plural = _("kinh phí đề án được duyệt")
         constraints = [
             models.UniqueConstraint(fields=["plan", "scheme"], name="allocation_once_per_plan"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="allocation_not_negative",
+                violation_error_message=_("Kinh phí được duyệt không được âm."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +159,11 @@ class Contract(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["allocation", "number"], name="contract_number_per_allocation"
             ),
-            models.CheckConstraint(condition=Q(value__gt=0), name="contract_value_positive"),
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="contract_value_positive",
+                violation_error_message=_("Giá trị hợp đồng phải lớn hơn 0."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,7 +209,11 @@ class Disbursement(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["contract", "voucher_number"], name="disbursement_voucher_per_contract"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_message=_("Số tiền giải ngân phải lớn hơn 0."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,8 +58,12 @@ def allocation_contracted(allocation: Allocation) -> Decimal:
     return allocation.contracts.aggregate(total=money_sum("value"))["total"]
 
 
-def contract_disbursed(contract: Contract) -> Decimal:
-    return contract.disbursements.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
+def contract_disbursed(contract: Contract, on: datetime.date | None = None) -> Decimal:
+    """Net amount paid out under the contract (advances + payments − refunds), up to `on`."""
+    entries = contract.disbursements.all()
+    if on is not None:
+        entries = entries.filter(paid_on__lte=on)
+    return entries.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
 
 
 @transaction.atomic
@@ -206,13 +210,19 @@ def disbursement_record(
         )
     disbursed = contract_disbursed(contract)
     if kind == Disbursement.Kind.REFUND:
-        if amount > disbursed:
+        # Money can only come back once it was out: on the refund's date, and ever after.
+        refundable = min(disbursed, contract_disbursed(contract, on=paid_on))
+        if amount > refundable:
             raise MoneyChainError(
-                _("Số thu hồi %(amount)s lớn hơn số đã giải ngân của %(contract)s: %(paid)s.")
+                _(
+                    "Số thu hồi %(amount)s lớn hơn số đã giải ngân của %(contract)s đến ngày "
+                    "%(day)s: %(paid)s."
+                )
                 % {
                     "amount": format_vnd(amount),
                     "contract": contract,
-                    "paid": format_vnd(disbursed),
+                    "day": paid_on.strftime("%d/%m/%Y"),
+                    "paid": format_vnd(refundable),
                 }
             )
     elif disbursed + amount > contract.value:

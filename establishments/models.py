@@ -75,7 +75,9 @@ class Establishment(FoldedSearchModel, TimeStampedModel):
         verbose_name_plural = _("cơ sở công nghiệp nông thôn")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(registration_code=""), name="establishment_registration_code_set"
+                condition=~Q(registration_code=""),
+                name="establishment_registration_code_set",
+                violation_error_message=_("Cần nhập mã số thuế hoặc số đăng ký kinh doanh."),
             ),
         ]
 

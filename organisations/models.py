@@ -54,6 +54,9 @@ class Organisation(FoldedSearchModel, TimeStampedModel):
                 condition=~Q(kind__in=["department", "provincial_centre"])
                 | Q(province__isnull=False),
                 name="organisation_provincial_body_has_province",
+                violation_error_message=_(
+                    "Sở Công Thương và trung tâm khuyến công tỉnh phải gắn với một tỉnh."
+                ),
             ),
         ]
 

@@ -153,17 +153,24 @@ class Scheme(FoldedSearchModel, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["plan_year", "code"], name="scheme_code_per_year"),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="scheme_dates_ordered"
+                condition=Q(end_date__gte=F("start_date")),
+                name="scheme_dates_ordered",
+                violation_error_message=_("Ngày kết thúc phải sau hoặc trùng ngày bắt đầu."),
             ),
             models.CheckConstraint(
-                condition=Q(support_requested__gte=0), name="scheme_support_requested_not_negative"
+                condition=Q(support_requested__gte=0),
+                name="scheme_support_requested_not_negative",
+                violation_error_message=_("Kinh phí đề nghị không được âm."),
             ),
             models.CheckConstraint(
-                condition=Q(counterpart_funding__gte=0), name="scheme_counterpart_not_negative"
+                condition=Q(counterpart_funding__gte=0),
+                name="scheme_counterpart_not_negative",
+                violation_error_message=_("Vốn đối ứng không được âm."),
             ),
             models.CheckConstraint(
                 condition=Q(plan_year__gte=2012) & Q(plan_year__lte=2100),
                 name="scheme_plan_year_in_range",
+                violation_error_message=_("Năm kế hoạch phải từ 2012 đến 2100."),
             ),
         ]
         indexes = [models.Index(fields=["plan_year", "fund", "status"])]

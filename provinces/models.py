@@ -95,13 +95,16 @@ class Province(FoldedSearchModel):
         constraints = [
             models.UniqueConstraint(fields=["map_version", "code"], name="province_code_per_map"),
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_two_digits"
+                condition=Q(code__regex=r"^[0-9]{2}$"),
+                name="province_code_two_digits",
+                violation_error_message=_("Mã tỉnh là mã GSO gồm 2 chữ số."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=F("valid_from")),
                 name="province_validity_ordered",
+                violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
             ),
         ]
 

@@ -26,6 +26,7 @@ class ContentAreaList(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="content_area_list_validity_ordered",
+                violation_error_message=_("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng."),
             )
         ]
 
@@ -92,6 +93,7 @@ class Sector(FoldedSearchModel):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="sector_validity_ordered",
+                violation_error_message=_("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng."),
             )
         ]
 

@@ -69,6 +69,12 @@ class TestDisbursement:
         with pytest.raises(MoneyChainError, match="lớn hơn số đã giải ngân"):
             _pay(contract, 100_000_001, kind=Disbursement.Kind.REFUND, voucher="R")
 
+    def test_refund_cannot_be_dated_before_the_money_went_out(self, contract):
+        _pay(contract, 100_000_000, voucher="A", day=D(2019, 6, 1))
+        with pytest.raises(MoneyChainError, match="đến ngày 31/05/2019"):
+            _pay(contract, 1, kind=Disbursement.Kind.REFUND, voucher="R", day=D(2019, 5, 31))
+        _pay(contract, 1, kind=Disbursement.Kind.REFUND, voucher="R", day=D(2019, 6, 1))
+
     def test_no_payment_before_the_contract_is_signed(self, contract):
         with pytest.raises(MoneyChainError, match="trước ngày ký"):
             _pay(contract, 1, day=contract.signed_on - datetime.timedelta(days=1))
