@@ -18,6 +18,7 @@ from core.admin import (
     ReadOnlyInline,
     ServiceWriteAdminMixin,
     money_column,
+    year_column,
 )
 
 _MONEY = DecimalField(max_digits=18, decimal_places=0)
@@ -65,7 +66,7 @@ class PlanBatchInline(ReadOnlyInline):
 class AnnualPlanAdmin(AddChangeFieldsAdminMixin, FoldedSearchAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
-        "year",
+        "plan_year",
         "fund",
         "managing_unit",
         "envelope_vnd",
@@ -73,6 +74,7 @@ class AnnualPlanAdmin(AddChangeFieldsAdminMixin, FoldedSearchAdminMixin, SimpleH
         "remaining_vnd",
     )
     list_filter = ("year", "fund", "managing_unit__kind")
+    plan_year = year_column("year", _("năm"))
     list_select_related = ("managing_unit",)
     search_fields = ("title", "managing_unit__search_text")
     autocomplete_fields = ("managing_unit",)
@@ -295,6 +297,7 @@ class ContractForm(MoneyForm):
 @admin.register(Contract)
 class ContractAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHistoryAdmin):
     form = ContractForm
+    ordering = ("-signed_on", "-pk")
     list_display = (
         "number",
         "kind",
@@ -355,9 +358,7 @@ class ContractAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHistor
     def scheme_code(self, contract: Contract) -> str:
         return contract.allocation.scheme.code
 
-    @admin.display(description=_("năm kế hoạch"), ordering="allocation__plan__year")
-    def plan_year(self, contract: Contract) -> int:
-        return contract.allocation.plan.year
+    plan_year = year_column("allocation.plan.year", _("năm kế hoạch"))
 
 
 class DisbursementForm(MoneyForm):
@@ -367,6 +368,7 @@ class DisbursementForm(MoneyForm):
 @admin.register(Disbursement)
 class DisbursementAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHistoryAdmin):
     form = DisbursementForm
+    ordering = ("-paid_on", "-pk")  # the latest entries first
     list_display = (
         "voucher_number",
         "kind",

@@ -254,3 +254,18 @@ def _adopt(obj: models.Model, saved: models.Model) -> None:
         setattr(obj, field.attname, getattr(saved, field.attname))
     obj._state.adding = False
     obj._state.db = saved._state.db
+
+
+def year_column(attr: str, description) -> Callable:
+    """An admin column for a year or a code held as a number, written without grouping:
+    the thousand separator that makes 140.000.000.000 readable makes 2019 read "2.019"."""
+
+    @admin.display(description=description, ordering=attr.replace(".", "__"))
+    def column(self, obj) -> str:
+        value = obj
+        for part in attr.split("."):
+            value = getattr(value, part)
+        return EMPTY if value is None else str(value)
+
+    column.__name__ = f"{attr.replace('.', '_')}_plain"
+    return column

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import FoldedSearchAdminMixin, ReadOnlyInline, money_column
+from core.admin import FoldedSearchAdminMixin, ReadOnlyInline, money_column, year_column
 from projects.models import Scheme
 
 # The budgets app depends on this one, not the other way round: its Allocation model is reached
@@ -29,7 +29,7 @@ class SchemeAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "title",
-        "plan_year",
+        "year",
         "fund",
         "province_name",
         "status",
@@ -38,6 +38,7 @@ class SchemeAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
         "disbursed_vnd",
     )
     list_display_links = ("code", "title")
+    year = year_column("plan_year", _("năm kế hoạch"))
     list_filter = (
         "plan_year",
         "fund",

@@ -248,3 +248,13 @@ def test_change_page_queries_do_not_grow_with_inline_rows(admin_client_vi, money
     inline_rows = len(response.context["inline_admin_formsets"][0].formset.forms)
     assert inline_rows >= 2 * ROWS
     assert len(queries_doubled) == len(queries), key
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/projects/scheme/", "/admin/budgets/annualplan/", "/admin/budgets/contract/"]
+)
+def test_years_are_written_without_a_thousand_separator(admin_client_vi, url):
+    factories.ContractFactory(allocation__scheme__plan_year=2019)
+    page = admin_client_vi.get(url).text
+    assert ">2019<" in page
+    assert "2.019" not in page
