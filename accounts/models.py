@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Organisation
 from provinces.models import Province
@@ -42,7 +43,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "người dùng")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role="province") | Q(province__isnull=False),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import MoneyField, TimeStampedModel
@@ -40,7 +41,7 @@ class AnnualPlan(TimeStampedModel):
     class Meta:
         ordering = ["-year", "fund", "managing_unit__name"]
         verbose_name = _("kế hoạch khuyến công năm")
-        verbose_name_plural = _("kế hoạch khuyến công năm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "kế hoạch khuyến công năm")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "fund", "managing_unit"], name="plan_per_year_fund_unit"
@@ -72,7 +73,7 @@ class PlanBatch(TimeStampedModel):
     class Meta:
         ordering = ["plan", "number"]
         verbose_name = _("đợt giao kế hoạch")
-        verbose_name_plural = _("đợt giao kế hoạch")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đợt giao kế hoạch")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="batch_number_per_plan"),
             models.CheckConstraint(
@@ -110,7 +111,7 @@ class Allocation(TimeStampedModel):
     class Meta:
         ordering = ["plan", "scheme__code"]
         verbose_name = _("kinh phí đề án được duyệt")
-        verbose_name_plural = _("kinh phí đề án được duyệt")
+        verbose_name_plural = pgettext_lazy("số nhiều", "kinh phí đề án được duyệt")
         constraints = [
             models.UniqueConstraint(fields=["plan", "scheme"], name="allocation_once_per_plan"),
             models.CheckConstraint(
@@ -154,7 +155,7 @@ class Contract(TimeStampedModel):
     class Meta:
         ordering = ["signed_on", "number"]
         verbose_name = _("hợp đồng / giao nhiệm vụ")
-        verbose_name_plural = _("hợp đồng / giao nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hợp đồng / giao nhiệm vụ")
         constraints = [
             models.UniqueConstraint(
                 fields=["allocation", "number"], name="contract_number_per_allocation"
@@ -204,7 +205,7 @@ class Disbursement(TimeStampedModel):
     class Meta:
         ordering = ["paid_on", "pk"]
         verbose_name = _("giải ngân")
-        verbose_name_plural = _("giải ngân")
+        verbose_name_plural = pgettext_lazy("số nhiều", "giải ngân")
         constraints = [
             models.UniqueConstraint(
                 fields=["contract", "voucher_number"], name="disbursement_voucher_per_contract"

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import FoldedSearchModel, TimeStampedModel
@@ -72,7 +73,7 @@ class Establishment(FoldedSearchModel, TimeStampedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("cơ sở công nghiệp nông thôn")
-        verbose_name_plural = _("cơ sở công nghiệp nông thôn")
+        verbose_name_plural = pgettext_lazy("số nhiều", "cơ sở công nghiệp nông thôn")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(registration_code=""),

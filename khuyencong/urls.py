@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from core.views import healthz
 from dashboard.views import home
 
-admin.site.site_header = "Quản lý khuyến công – Bộ Công Thương"
-admin.site.site_title = "Khuyến công"
-admin.site.index_title = "Quản trị"
+admin.site.site_header = _("Quản lý khuyến công – Bộ Công Thương")
+admin.site.site_title = _("Khuyến công")
+admin.site.index_title = _("Quản trị")
 
 urlpatterns = [
     path("", home, name="home"),

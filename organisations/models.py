@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import FoldedSearchModel, TimeStampedModel
@@ -47,7 +48,7 @@ class Organisation(FoldedSearchModel, TimeStampedModel):
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("cơ quan, đơn vị")
-        verbose_name_plural = _("cơ quan, đơn vị")
+        verbose_name_plural = pgettext_lazy("số nhiều", "cơ quan, đơn vị")
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="organisation_unique_name"),
             models.CheckConstraint(

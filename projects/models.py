@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import FoldedSearchModel, MoneyField, TimeStampedModel
@@ -149,7 +150,7 @@ class Scheme(FoldedSearchModel, TimeStampedModel):
     class Meta:
         ordering = ["-plan_year", "code"]
         verbose_name = _("đề án")
-        verbose_name_plural = _("đề án")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đề án")
         constraints = [
             models.UniqueConstraint(fields=["plan_year", "code"], name="scheme_code_per_year"),
             models.CheckConstraint(

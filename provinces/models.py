@@ -3,6 +3,7 @@ import datetime
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import FoldedSearchModel
@@ -32,7 +33,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["order"]
         verbose_name = _("vùng")
-        verbose_name_plural = _("vùng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "vùng")
 
     def __str__(self) -> str:
         return self.name
@@ -91,7 +92,7 @@ class Province(FoldedSearchModel):
     class Meta:
         ordering = ["map_version", "code"]
         verbose_name = _("tỉnh, thành phố")
-        verbose_name_plural = _("tỉnh, thành phố")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tỉnh, thành phố")
         constraints = [
             models.UniqueConstraint(fields=["map_version", "code"], name="province_code_per_map"),
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import FoldedSearchModel
@@ -21,7 +22,7 @@ class ContentAreaList(models.Model):
     class Meta:
         ordering = ["valid_from"]
         verbose_name = _("danh mục nội dung khuyến công")
-        verbose_name_plural = _("danh mục nội dung khuyến công")
+        verbose_name_plural = pgettext_lazy("số nhiều", "danh mục nội dung khuyến công")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
@@ -56,7 +57,7 @@ class ContentArea(FoldedSearchModel):
     class Meta:
         ordering = ["content_list__valid_from", "number"]
         verbose_name = _("nội dung khuyến công")
-        verbose_name_plural = _("nội dung khuyến công")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nội dung khuyến công")
         constraints = [
             models.UniqueConstraint(
                 fields=["content_list", "number"], name="content_area_number_per_list"
@@ -88,7 +89,7 @@ class Sector(FoldedSearchModel):
     class Meta:
         ordering = ["order"]
         verbose_name = _("ngành nghề")
-        verbose_name_plural = _("ngành nghề")
+        verbose_name_plural = pgettext_lazy("số nhiều", "ngành nghề")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
