@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from api.forms import ALL_FUNDS, SummaryQuery
+from dashboard.forms import ALL_FUNDS, ProgrammeQuery
 from dashboard.selectors import programme_summary
 
 
@@ -10,7 +10,7 @@ def _rate(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _error(form: SummaryQuery) -> JsonResponse:
+def _error(form: ProgrammeQuery) -> JsonResponse:
     errors = {
         ("params" if field == "__all__" else field): [str(message) for message in messages]
         for field, messages in form.errors.items()
@@ -25,7 +25,7 @@ def _error(form: SummaryQuery) -> JsonResponse:
 @require_GET
 def summary(request):
     """Public headline figures of a year's programme: aggregates only, no personal data."""
-    form = SummaryQuery(request.GET)
+    form = ProgrammeQuery(request.GET, strict=True)
     if not form.is_valid():
         return _error(form)
     programme = form.programme()

@@ -9,7 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from budgets.models import Allocation, Contract, Disbursement, money_sum
 from core.money import rate
-from provinces.models import Province, ProvinceMap, Region
+from provinces.models import Province, ProvinceMap, Region, map_on
 from reference.models import ContentArea, Sector
 
 
@@ -26,6 +26,12 @@ class ProgrammeFilter:
     content_area: ContentArea | None = None
     sector: Sector | None = None
     as_of: datetime.date | None = None
+
+    @property
+    def display_map(self) -> str:
+        """The province map aggregates are shown on: the one asked for, else the one in force
+        at the end of the year."""
+        return self.province_map or map_on(datetime.date(self.year, 12, 31))
 
     @property
     def cutoff(self) -> datetime.date:

@@ -4,14 +4,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.views import healthz
-from dashboard.views import home
 
 admin.site.site_header = _("Quản lý khuyến công – Bộ Công Thương")
 admin.site.site_title = _("Khuyến công")
 admin.site.index_title = _("Quản trị")
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include("dashboard.urls")),
+    path("de-an/", include("projects.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),

@@ -1,13 +1,15 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.db import DayNumber, day_number
 from core.models import FoldedSearchModel, MoneyField, TimeStampedModel
 from establishments.models import Establishment
 from organisations.models import Organisation
@@ -27,6 +29,17 @@ def _total(queryset: models.QuerySet, group: str, expression) -> Coalesce:
     """SUM(expression) over `queryset`, grouped by the outer row it is correlated with."""
     summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
     return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=_MONEY)
+
+
+def _deadline_day() -> Case:
+    """Day number of 31 December of the scheme's plan year: the disbursement deadline."""
+    return Case(
+        *(
+            When(plan_year=year, then=Value(day_number(datetime.date(year, 12, 31))))
+            for year in range(2012, 2101)
+        ),
+        output_field=models.IntegerField(),
+    )
 
 
 class SchemeQuerySet(models.QuerySet):
@@ -53,9 +66,42 @@ class SchemeQuerySet(models.QuerySet):
             contracted = contracted.filter(signed_on__lte=as_of)
             ledger = ledger.filter(paid_on__lte=as_of)
         return self.annotate(
+            first_signed_on=Subquery(
+                contract.objects.filter(allocation__scheme=OuterRef("pk"))
+                .order_by("signed_on")
+                .values("signed_on")[:1]
+            ),
             approved=_total(approved, "scheme", "amount"),
             contracted=_total(contracted, "allocation__scheme", "value"),
             disbursed=_total(ledger, "contract__allocation__scheme", disbursement.signed_amount()),
+        )
+
+    def with_schedule(
+        self, as_of: datetime.date, margin_percent: int | None = None
+    ) -> "SchemeQuerySet":
+        """Annotate, on top of with_money(as_of), `expected` (what a linear schedule from the
+        first contract to 31 December would have paid out by `as_of`), `lag` (expected −
+        disbursed, never below 0) and `behind`: the lag exceeds `margin_percent` of the amount
+        contracted (settings.BEHIND_SCHEDULE_MARGIN_PERCENT by default). Integer arithmetic in
+        the query, so that lists and counts filter and sort on it."""
+        if margin_percent is None:
+            margin_percent = settings.BEHIND_SCHEDULE_MARGIN_PERCENT
+        today = Value(day_number(as_of))
+        start = DayNumber(F("first_signed_on"))
+        elapsed = Greatest(Least(today - start, _deadline_day() - start), Value(0))
+        duration = Greatest(_deadline_day() - start, Value(1))
+        expected = ExpressionWrapper(F("contracted") * elapsed / duration, output_field=_MONEY)
+        lag = Greatest(F("expected") - F("disbursed"), Value(Decimal(0)), output_field=_MONEY)
+        return (
+            self.with_money(as_of)
+            .annotate(expected=Coalesce(expected, Value(Decimal(0)), output_field=_MONEY))
+            .annotate(lag=lag)
+            .annotate(
+                behind=ExpressionWrapper(
+                    Q(contracted__gt=0) & Q(lag__gt=F("contracted") * margin_percent / 100),
+                    output_field=models.BooleanField(),
+                )
+            )
         )
 
 

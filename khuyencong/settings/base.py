@@ -74,8 +74,8 @@ ROOT_URLCONF = "khuyencong.urls"
 WSGI_APPLICATION = "khuyencong.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboard:overview"
+LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
     {
@@ -182,6 +182,10 @@ MAILERS = {
         "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
     }
 }
+
+# A scheme is behind schedule when what it has paid out lags a linear schedule (from its first
+# contract to 31 December) by more than this share of the amount contracted.
+BEHIND_SCHEDULE_MARGIN_PERCENT = int(env("BEHIND_SCHEDULE_MARGIN_PERCENT", "15"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

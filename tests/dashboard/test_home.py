@@ -28,11 +28,10 @@ def two_years(db):
     AllocationFactory(scheme__plan_year=2020, amount=Decimal(500_000_000))
 
 
-def test_anonymous_visitors_are_invited_to_sign_in(client, two_years):
+def test_anonymous_visitors_are_sent_to_sign_in(client, two_years):
     response = client.get("/")
-    assert response.status_code == 200
-    assert "Đăng nhập" in response.text
-    assert "3,00 tỷ đồng" not in response.text
+    assert response.status_code == 302
+    assert response.url.startswith("/dang-nhap/")
 
 
 def test_figures_per_year_come_from_the_ledger(client, ministry_user, two_years):

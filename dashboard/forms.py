@@ -1,4 +1,6 @@
-"""Query parameters of the public API, validated like any other user input."""
+"""The part of the programme a page, an export or the API is about (year, fund, region,
+province on one of the two maps, content area, sector, cut-off date), read from the query
+string and validated like any other user input."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +34,8 @@ class CodeChoiceField(forms.ModelChoiceField):
             ) from error
 
 
-class SummaryQuery(forms.Form):
-    year = forms.IntegerField(label=_("năm"), min_value=2012, max_value=2100)
+class ProgrammeQuery(forms.Form):
+    year = forms.IntegerField(label=_("năm"), min_value=2012, max_value=2100, required=False)
     fund = forms.ChoiceField(
         label=_("nguồn kinh phí"),
         choices=[(ALL_FUNDS, _("Cả hai nguồn")), *Fund.choices],
@@ -56,14 +58,25 @@ class SummaryQuery(forms.Form):
         error_messages={"invalid": _("Ngày viết dạng dd/mm/yyyy, ví dụ 31/12/2019.")},
     )
 
-    def __init__(self, params, **kwargs):
-        self.unknown = sorted(set(params) - set(self.base_fields))
+    def __init__(self, params, *, strict: bool = False, default_year: int | None = None, **kwargs):
+        """`strict` (the API): the year is required and an unknown parameter is an error.
+        Otherwise (pages) the year defaults to `default_year` and other parameters, which belong
+        to the page (sorting, paging, list filters), are left alone."""
+        self.strict = strict
+        self.default_year = default_year
+        self.unknown = sorted(set(params) - set(self.base_fields)) if strict else []
         super().__init__(params, **kwargs)
+        self.fields["year"].required = strict
+
+    def clean_year(self):
+        return self.cleaned_data.get("year") or self.default_year
 
     def clean(self):
         cleaned = super().clean()
         for name in self.unknown:
             self.add_error(None, _("Tham số không được hỗ trợ: '%(name)s'.") % {"name": name})
+        if cleaned.get("year") is None and not self.errors:
+            self.add_error("year", _("Cần chọn năm kế hoạch."))
         code, map_version = cleaned.get("province"), cleaned.get("map")
         if code and not map_version:
             self.add_error(
