@@ -27,6 +27,7 @@ from budgets.models import (
 from core.money import format_vnd
 from organisations.models import Organisation
 from projects.models import Scheme
+from projects.services import lock_for_transition, record_transition
 
 
 class MoneyChainError(ValidationError):
@@ -250,3 +251,40 @@ def disbursement_record(
     )
     _save(disbursement, by)
     return disbursement
+
+
+@transaction.atomic
+def scheme_approve(
+    *,
+    scheme: Scheme,
+    batch: PlanBatch,
+    by: User,
+    amount: Decimal | None = None,
+    expected_status: str | None = None,
+) -> Allocation:
+    """Approve an appraised scheme in a plan batch: the workflow move and the money in one
+    transaction. The amount defaults to the support requested; refused beyond the plan's
+    remaining envelope (allocation_set), so nothing is half-made."""
+    locked, _transition = lock_for_transition(
+        scheme=scheme, to=Scheme.Status.APPROVED, by=by, expected_status=expected_status
+    )
+    allocation = allocation_set(
+        scheme=locked,
+        batch=batch,
+        amount=locked.support_requested if amount is None else amount,
+        by=by,
+    )
+    record_transition(
+        scheme=locked, to=Scheme.Status.APPROVED, by=by, decision_number=batch.decision_number
+    )
+    return allocation
+
+
+@transaction.atomic
+def schemes_approve(*, schemes: list[Scheme], batch: PlanBatch, by: User) -> list[Allocation]:
+    """Approve several schemes in one batch, each for the support it requested: all of them,
+    or, if any one is refused, none."""
+    return [
+        scheme_approve(scheme=scheme, batch=batch, by=by, expected_status=scheme.status)
+        for scheme in sorted(schemes, key=lambda s: s.pk)
+    ]

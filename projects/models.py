@@ -224,3 +224,38 @@ class Scheme(FoldedSearchModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
+
+
+class SchemeStatusChange(models.Model):
+    """One step of a scheme's life: who moved it, when, from which status to which, and why."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("đề án"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("từ trạng thái"), max_length=16, choices=Scheme.Status.choices)
+    to_status = models.CharField(_("sang trạng thái"), max_length=16, choices=Scheme.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["scheme", "at", "pk"]
+        verbose_name = _("chuyển trạng thái đề án")
+        verbose_name_plural = pgettext_lazy("số nhiều", "chuyển trạng thái đề án")
+        indexes = [models.Index(fields=["scheme", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="status_change_changes_status",
+                violation_error_message=_("Trạng thái mới phải khác trạng thái cũ."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,88 @@
+"""Every change of a scheme's status goes through here (the approval, which also allocates
+money, through budgets.services.scheme_approve, which uses the same checks and record).
+
+Each call locks the scheme's row, checks that the status is still the one the user saw (a
+stale form, a second approver or a double click is refused, not applied twice), that the
+workflow allows the move for the user's role and that a required reason is given, then
+writes the new status and one SchemeStatusChange row in the same transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from projects import workflow
+from projects.models import Scheme, SchemeStatusChange
+from projects.permissions import schemes_visible_to
+
+
+class TransitionError(ValidationError):
+    """A status change the workflow or the moment does not allow."""
+
+
+def lock_for_transition(
+    *, scheme: Scheme, to: str, by: User, reason: str = "", expected_status: str | None = None
+) -> tuple[Scheme, workflow.Transition]:
+    """Lock the scheme and check the move; returns the locked scheme and the transition.
+    Must run inside a transaction."""
+    locked = schemes_visible_to(by).select_for_update(of=("self",)).filter(pk=scheme.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("Bạn không có quyền với đề án này."))
+    status_label = Scheme.Status(locked.status).label
+    if expected_status is not None and locked.status != expected_status:
+        raise TransitionError(
+            _(
+                "Đề án %(code)s vừa được người khác xử lý: trạng thái hiện nay là “%(status)s”. "
+                "Hãy tải lại trang."
+            )
+            % {"code": locked.code, "status": status_label}
+        )
+    transition = workflow.transition_for(locked.status, to)
+    if transition is None:
+        raise TransitionError(
+            _("Không thể chuyển đề án %(code)s từ “%(from)s” sang “%(to)s”.")
+            % {"code": locked.code, "from": status_label, "to": Scheme.Status(to).label}
+        )
+    if to not in workflow.allowed_transitions(locked, by):
+        raise PermissionDenied(
+            _("Vai trò của bạn không được thực hiện “%(action)s” với đề án này.")
+            % {"action": transition.label}
+        )
+    if transition.needs_reason and not reason.strip():
+        raise TransitionError(_("Cần ghi rõ lý do để “%(action)s”.") % {"action": transition.label})
+    return locked, transition
+
+
+def record_transition(
+    *, scheme: Scheme, to: str, by: User, reason: str = "", decision_number: str = ""
+) -> SchemeStatusChange:
+    """Write the new status and its history row (the scheme is locked by the caller)."""
+    change = SchemeStatusChange.objects.create(
+        scheme=scheme,
+        from_status=scheme.status,
+        to_status=to,
+        by=by,
+        reason=reason.strip(),
+        decision_number=decision_number,
+    )
+    scheme.status = to
+    scheme._history_user = by
+    scheme._change_reason = reason.strip() or None
+    scheme.save(update_fields=["status", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def scheme_transition(
+    *, scheme: Scheme, to: str, by: User, reason: str = "", expected_status: str | None = None
+) -> Scheme:
+    """Move a scheme to `to` (any move but the approval, which allocates money)."""
+    locked, transition = lock_for_transition(
+        scheme=scheme, to=to, by=by, reason=reason, expected_status=expected_status
+    )
+    if transition.allocates:
+        raise TransitionError(
+            _("Phê duyệt đề án cần đợt giao kế hoạch và kinh phí: dùng chức năng phê duyệt.")
+        )
+    record_transition(scheme=locked, to=to, by=by, reason=reason)
+    return locked
