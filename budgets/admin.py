@@ -423,3 +423,7 @@ class DisbursementAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHi
     @admin.display(description=_("mã đề án"), ordering="contract__allocation__scheme__code")
     def scheme_code(self, disbursement: Disbursement) -> str:
         return disbursement.contract.allocation.scheme.code
+
+
+# The approval queue lives in its own module; importing it registers it.
+from budgets import approvals_admin  # noqa: E402, F401

@@ -229,3 +229,13 @@ class Disbursement(TimeStampedModel):
             default=F(f"{prefix}amount"),
             output_field=DecimalField(max_digits=18, decimal_places=0),
         )
+
+
+class SchemeAwaitingApproval(Scheme):
+    """The approval queue of the admin panel: schemes registered with the agency or appraised
+    by it, waiting for the approver's decision. A proxy: the same rows as Scheme."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("đề án chờ phê duyệt")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đề án chờ phê duyệt")

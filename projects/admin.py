@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import FoldedSearchAdminMixin, ReadOnlyInline, money_column, year_column
-from projects.models import Scheme
+from projects.models import Scheme, SchemeStatusChange
 
 # The budgets app depends on this one, not the other way round: its Allocation model is reached
 # through the reverse relation, as SchemeQuerySet.with_money() does.
@@ -22,6 +22,15 @@ class AllocationInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("scheme", "plan", "batch__plan")
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = SchemeStatusChange
+    fields = ("at", "from_status", "to_status", "by", "reason", "decision_number")
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(Scheme)
@@ -59,7 +68,7 @@ class SchemeAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
         "coordinating_units",
         "beneficiaries",
     )
-    inlines = (AllocationInline,)
+    inlines = (AllocationInline, StatusChangeInline)
 
     approved_vnd = money_column("approved", _("kinh phí được duyệt"))
     contracted_vnd = money_column("contracted", _("đã ký hợp đồng"))
@@ -70,9 +79,17 @@ class SchemeAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
         return super().get_queryset(request).with_money()
 
     def get_readonly_fields(self, request, obj=None):
+        # The status moves only through the workflow (projects/services.py, the approval queue).
         if obj is None:
-            return []
-        readonly = ["approved_vnd", "contracted_vnd", "disbursed_vnd", "created_at", "updated_at"]
+            return ["status"]
+        readonly = [
+            "status",
+            "approved_vnd",
+            "contracted_vnd",
+            "disbursed_vnd",
+            "created_at",
+            "updated_at",
+        ]
         if obj is not None and obj.allocations.exists():
             # Its allocations were checked against a plan of this year and fund.
             readonly += ["plan_year", "fund"]
@@ -84,3 +101,23 @@ class SchemeAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("tỉnh, thành phố"), ordering="province__name")
     def province_name(self, scheme: Scheme) -> str:
         return scheme.province.name
+
+
+@admin.register(SchemeStatusChange)
+class SchemeStatusChangeAdmin(admin.ModelAdmin):
+    """The record of every status change: read only, written by projects/services.py."""
+
+    list_display = ("scheme", "from_status", "to_status", "by", "at", "decision_number")
+    list_filter = ("to_status", "from_status")
+    list_select_related = ("scheme", "by")
+    search_fields = ("scheme__code", "reason", "decision_number")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

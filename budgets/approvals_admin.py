@@ -1,0 +1,238 @@
+"""The approval queue in the admin panel: schemes waiting for the agency's appraisal or the
+approver's decision, filtered by year, province, region, content area and waiting time, and
+decided alone or in bulk — approve in a plan batch (one decision number), return or reject with
+one reason. Every decision goes through the services, all-or-nothing; the remaining envelope of
+each plan is shown before approving."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from budgets import services
+from budgets.models import AnnualPlan, PlanBatch, SchemeAwaitingApproval, money_sum
+from core.admin import FoldedSearchAdminMixin, money_column, year_column
+from projects.models import Scheme, SchemeStatusChange
+from projects.services import scheme_transition
+
+S = Scheme.Status
+WAITING = (S.REGISTERED, S.APPRAISED)
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("thời gian chờ")
+    parameter_name = "waiting"
+    BANDS = {"week": (0, 7), "month": (7, 30), "long": (30, None)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("week", _("Dưới 7 ngày")),
+            ("month", _("7–30 ngày")),
+            ("long", _("Trên 30 ngày")),
+        ]
+
+    def queryset(self, request, queryset):
+        band = self.BANDS.get(self.value())
+        if band is None:
+            return queryset
+        now = timezone.now()
+        low, high = band
+        queryset = queryset.filter(waiting_since__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            queryset = queryset.filter(waiting_since__gt=now - datetime.timedelta(days=high))
+        return queryset
+
+
+class ApproveForm(forms.Form):
+    batch = forms.ModelChoiceField(
+        label=_("Đợt giao kế hoạch"),
+        queryset=PlanBatch.objects.none(),
+        help_text=_("Kinh phí được duyệt bằng kinh phí đề nghị của từng đề án."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _plans_with_room(years: set[int], funds: set[str]):
+    """The plans the selected schemes may be approved in, with envelope, allocated and
+    remaining (2 subqueries, whatever the number of plans)."""
+    envelope = (
+        PlanBatch.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(total=money_sum("amount"))
+        .values("total")
+    )
+    allocated = (
+        AnnualPlan.objects.filter(pk=OuterRef("pk"))
+        .annotate(total=money_sum("allocations__amount"))
+        .values("total")
+    )
+    return (
+        AnnualPlan.objects.filter(year__in=years, fund__in=funds)
+        .select_related("managing_unit")
+        .annotate(envelope=Subquery(envelope), allocated=Subquery(allocated))
+        .annotate(remaining=F("envelope") - F("allocated"))
+        .order_by("year", "fund", "managing_unit__name")
+    )
+
+
+@admin.register(SchemeAwaitingApproval)
+class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "code",
+        "title",
+        "year",
+        "fund",
+        "province_name",
+        "requested_vnd",
+        "status",
+        "waiting_days",
+    )
+    list_display_links = ("code", "title")
+    list_filter = (
+        "status",
+        "plan_year",
+        "fund",
+        "province__region",
+        "content_areas",
+        WaitingFilter,
+        "province__map_version",
+    )
+    list_select_related = ("province",)
+    search_fields = ("search_text", "province__search_text")
+    ordering = ("plan_year", "code")
+    actions = ("appraise_selected", "approve_selected", "return_selected", "reject_selected")
+
+    year = year_column("plan_year", _("năm kế hoạch"))
+    requested_vnd = money_column("support_requested", _("kinh phí đề nghị"))
+
+    def get_queryset(self, request):
+        last_change = (
+            SchemeStatusChange.objects.filter(scheme=OuterRef("pk"))
+            .order_by("-at")
+            .values("at")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=WAITING)
+            .annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The decisions are the actions below; the row itself is edited on the scheme's page.
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("tỉnh, thành phố"), ordering="province__name")
+    def province_name(self, scheme: Scheme) -> str:
+        return scheme.province.name
+
+    @admin.display(description=_("số ngày chờ"), ordering="waiting_since")
+    def waiting_days(self, scheme: Scheme) -> str:
+        return str((timezone.now() - scheme.waiting_since).days)
+
+    # Decisions.
+
+    def _decide(self, request, queryset, title: str, form, on_confirm, extra=None):
+        """Show the decision page; on confirmation run `on_confirm(cleaned_data)` inside one
+        transaction, and report its refusal without changing anything."""
+        schemes = list(queryset.select_related("province").order_by("pk"))
+        if "confirm" in request.POST and form.is_valid():
+            try:
+                with transaction.atomic():
+                    on_confirm(schemes, form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, text, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(action)s: %(count)d đề án.")
+                    % {"action": title, "count": len(schemes)},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "schemes": schemes,
+            "form": form,
+            "action": request.POST.get("action"),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "total_requested": sum(s.support_requested for s in schemes),
+            **(extra or {}),
+        }
+        return TemplateResponse(request, "admin/budgets/approval_decision.html", context)
+
+    @admin.action(description=_("Cục thẩm định đạt các đề án đã chọn"))
+    def appraise_selected(self, request, queryset):
+        def appraise(schemes, data):
+            for scheme in schemes:
+                scheme_transition(
+                    scheme=scheme, to=S.APPRAISED, by=request.user, expected_status=scheme.status
+                )
+
+        form = forms.Form(request.POST if "confirm" in request.POST else None)
+        return self._decide(request, queryset, gettext("Thẩm định đạt"), form, appraise)
+
+    @admin.action(description=_("Phê duyệt các đề án đã chọn"))
+    def approve_selected(self, request, queryset):
+        years = set(queryset.values_list("plan_year", flat=True))
+        funds = set(queryset.values_list("fund", flat=True))
+        form = ApproveForm(request.POST if "confirm" in request.POST else None)
+        form.fields["batch"].queryset = PlanBatch.objects.filter(
+            plan__year__in=years, plan__fund__in=funds
+        ).select_related("plan")
+
+        def approve(schemes, data):
+            services.schemes_approve(schemes=schemes, batch=data["batch"], by=request.user)
+
+        return self._decide(
+            request,
+            queryset,
+            gettext("Phê duyệt"),
+            form,
+            approve,
+            extra={"plans": _plans_with_room(years, funds)},
+        )
+
+    def _with_reason(self, request, queryset, to: str, title: str):
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+
+        def decide(schemes, data):
+            for scheme in schemes:
+                scheme_transition(
+                    scheme=scheme,
+                    to=to,
+                    by=request.user,
+                    reason=data["reason"],
+                    expected_status=scheme.status,
+                )
+
+        return self._decide(request, queryset, title, form, decide)
+
+    @admin.action(description=_("Trả lại các đề án đã chọn để chỉnh sửa"))
+    def return_selected(self, request, queryset):
+        return self._with_reason(request, queryset, S.RETURNED, gettext("Trả lại để chỉnh sửa"))
+
+    @admin.action(description=_("Không chấp thuận các đề án đã chọn"))
+    def reject_selected(self, request, queryset):
+        return self._with_reason(request, queryset, S.REJECTED, gettext("Không chấp thuận"))
