@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "establishments",
     "projects",
     "budgets",
+    "submissions",
     "dashboard",
     "api",
     "demo",
