@@ -14,6 +14,7 @@ from accounts.models import User
 from projects import workflow
 from projects.models import Scheme, SchemeStatusChange
 from projects.permissions import schemes_visible_to
+from projects.signals import status_changed
 
 
 class TransitionError(ValidationError):
@@ -69,6 +70,9 @@ def record_transition(
     scheme._history_user = by
     scheme._change_reason = reason.strip() or None
     scheme.save(update_fields=["status", "updated_at"])
+    # Listeners (notifications) act only once the change is committed: a rolled-back decision
+    # notifies nobody.
+    transaction.on_commit(lambda: status_changed.send(sender=SchemeStatusChange, change=change))
     return change
 
 

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "projects",
     "budgets",
     "submissions",
+    "notifications",
     "dashboard",
     "api",
     "demo",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -123,6 +126,7 @@ else:
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "khuyencong")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -132,7 +136,13 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic jobs are declared in code so that a change to them is reviewed like any other.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Deadlines of TT 36/2013 (20 May, 15 June, the 25th) and contracts late after approval.
+    "reminders-daily": {
+        "task": "notifications.reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,6 +171,8 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are served only through views that check access.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Largest file a province may attach to a scheme's dossier, in bytes (10 MB by default).
+ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Plotly draws from a JSON script tag with one static file; its modebar needs inline styles.
 SECURE_CSP = {

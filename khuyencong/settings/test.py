@@ -11,3 +11,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Static files come straight from the apps' folders: no collectstatic before the tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tasks run in-process in tests, whatever REDIS_URL says; the tests about tasks switch to a real
+# worker (tests/notifications/test_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -14,12 +14,14 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from budgets.models import SchemeAwaitingApproval
+from notifications.models import Notification
 from organisations.models import Organisation
 from projects.models import Scheme, SchemeStatusChange
 from provinces.models import Province, ProvinceMap
 from tests import factories
 
 PROJECT_APPS = (
+    "notifications",
     "accounts",
     "provinces",
     "organisations",
@@ -73,11 +75,14 @@ def test_every_model_has_an_admin():
 @pytest.fixture
 def one_of_each(db, money_chain, admin_user):
     factories.EstablishmentFactory()
-    SchemeStatusChange.objects.create(
+    change = SchemeStatusChange.objects.create(
         scheme=money_chain.contract.allocation.scheme,
         from_status=Scheme.Status.APPRAISED,
         to_status=Scheme.Status.APPROVED,
         by=admin_user,
+    )
+    Notification.objects.create(
+        recipient=admin_user, status_change=change, subject="Đã phê duyệt", body="…"
     )
     return {
         model: admin_user if model is User else model._default_manager.first()
