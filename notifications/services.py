@@ -33,7 +33,7 @@ def users_who_see(scheme: Scheme) -> QuerySet[User]:
 
 
 def next_actors(scheme: Scheme) -> QuerySet[User]:
-    roles = {role for t in workflow.TRANSITIONS.get(scheme.status, {}).values() for role in t.roles}
+    roles = workflow.roles_waited_for(scheme.status)
     return users_who_see(scheme).filter(role__in=roles).distinct()
 
 

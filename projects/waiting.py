@@ -19,9 +19,7 @@ WAITING_STATUSES = (S.SUBMITTED, S.BASE_APPRAISED, S.REGISTERED, S.APPRAISED, S.
 
 def waiting_with(status: str) -> list[str]:
     """The roles (labels) a scheme in this status waits for, from the workflow table."""
-    # Withdrawing is the submitter's own choice, not a decision the scheme waits for.
-    moves = workflow.TRANSITIONS.get(status, {})
-    roles = {role for to, t in moves.items() if to != S.DRAFT for role in t.roles}
+    roles = workflow.roles_waited_for(status)
     return [Role(role).label for role in Role.values if role in roles]
 
 

@@ -93,3 +93,14 @@ def allowed_transitions(scheme: Scheme, user) -> dict[str, Transition]:
         for to, transition in TRANSITIONS.get(scheme.status, {}).items()
         if role in transition.roles
     }
+
+
+def roles_waited_for(status: str) -> set[str]:
+    """The roles whose decision a scheme in this status waits for. Withdrawing (back to
+    draft) is the submitter's own choice, not a decision the scheme waits for."""
+    return {
+        role
+        for to, transition in TRANSITIONS.get(status, {}).items()
+        if to != S.DRAFT or status == S.DRAFT
+        for role in transition.roles
+    }
