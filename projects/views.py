@@ -1,17 +1,272 @@
+"""The scheme list, its exports and the scheme page. Each starts from `schemes_visible_to`:
+what the user may not see is not listed, not exported, and answers 404."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.money import format_number
+from core.text import fold
+from dashboard.forms import ALL_FUNDS, ProgrammeQuery
+from dashboard.selectors import ProgrammeFilter
+from organisations.models import Organisation
+from projects import exports
+from projects.filters import SchemeFilter, active_filters
+from projects.models import Fund, Scheme
+from projects.permissions import provinces_visible_to, schemes_visible_to
+from projects.selectors import (
+    Stage,
+    list_programme,
+    list_years,
+    province_on_map,
+    scheme_change_log,
+    scheme_get_for_page,
+    scheme_money_chain,
+    scheme_rows,
+    scheme_status_timeline,
+    scheme_totals,
+)
+from projects.tables import STATUS_TONE, SchemeTable, ordered_rows
+from provinces.models import ProvinceMap, Region
+from reference.models import ContentArea, Sector
+
+PER_PAGE = 50
+MONEY_CHAIN = (
+    "approved",
+    "contracted",
+    "advances",
+    "payments",
+    "refunds",
+    "disbursed",
+    "remaining",
+)
+YES_NO_FILTERS = ("contracted", "disbursed", "behind")
+# The filters folded under "Lọc thêm": the fold opens when one of them is in force.
+MORE_FILTERS = ("kind", "status", "implementing_unit", "paid_month", *YES_NO_FILTERS)
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the row count (taken with the totals), so it does not count again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count
+
+
+@dataclass
+class Listing:
+    """The list's query string, read: the programme part and the list's own filters."""
+
+    form: ProgrammeQuery
+    filterset: SchemeFilter | None = None
+    programme: ProgrammeFilter | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        forms = [self.form] if self.filterset is None else [self.form, self.filterset.form]
+        messages = []
+        for form in forms:
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else None
+                messages += [f"{label}: {error}" if label else str(error) for error in errors]
+        return messages
+
+
+def _read_listing(request, visible) -> Listing:
+    today = timezone.localdate()
+    form = ProgrammeQuery(request.GET, default_year=today.year)
+    if not form.is_valid():
+        return Listing(form=form)
+    programme = list_programme(form.programme(), today)
+    filterset = SchemeFilter(
+        request.GET,
+        scheme_rows(visible, programme),
+        programme=programme,
+        units=_implementing_units(visible),
+    )
+    filterset.is_valid()
+    return Listing(form=form, filterset=filterset, programme=programme)
+
+
+def _query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in ("page", *names):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _other_map(map_version: str) -> str:
+    return ProvinceMap.OLD_63 if map_version == ProvinceMap.NEW_34 else ProvinceMap.NEW_34
+
+
+def _map_switch(request, programme: ProgrammeFilter) -> str:
+    """The list on the other province map; a chosen old province becomes its new unit, a new
+    unit is dropped (it spans several old ones)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    other = _other_map(programme.display_map)
+    params["map"] = other
+    if programme.province is not None:
+        if other == ProvinceMap.NEW_34 and programme.province.successor_id:
+            params["province"] = province_on_map(programme.province, other).code
+        else:
+            params.pop("province", None)
+    return params.urlencode()
+
+
+def _implementing_units(visible):
+    return Organisation.objects.filter(pk__in=visible.values("implementing_unit"))
+
+
+def _filter_choices(request, visible, display_map: str, year: int | None) -> dict:
+    """What the filter form offers (one query each)."""
+    provinces = sorted(
+        provinces_visible_to(request.user).on_map(display_map), key=lambda p: fold(p.short_name)
+    )
+    areas: dict = {}
+    for area in ContentArea.objects.select_related("content_list"):
+        areas.setdefault(area.content_list, []).append(area)
+    years = list_years(visible, timezone.localdate().year)
+    if year is not None and year not in years:
+        years = sorted([*years, year], reverse=True)
+    return {
+        "years": years,
+        "funds": [(ALL_FUNDS, _("Cả hai nguồn")), *Fund.choices],
+        "regions": list(Region.objects.all()),
+        "provinces": provinces,
+        "content_lists": list(areas.items()),
+        "sectors": list(Sector.objects.all()),
+        "kinds": Scheme.Kind.choices,
+        "statuses": Scheme.Status.choices,
+        "stages": Stage.choices,
+        "units": sorted(_implementing_units(visible), key=lambda unit: fold(unit.name)),
+        "yes_no": [
+            {
+                "name": name,
+                "label": SchemeFilter.base_filters[name].label,
+                "options": [
+                    (value, text, request.GET.get(name) == value)
+                    for value, text in SchemeFilter.base_filters[name].extra["choices"]
+                ],
+            }
+            for name in YES_NO_FILTERS
+        ],
+        "more_open": any(request.GET.get(name) for name in MORE_FILTERS),
+    }
 
 
 @login_required
+@require_GET
 def scheme_list(request):
-    raise Http404
+    visible = schemes_visible_to(request.user)
+    listing = _read_listing(request, visible)
+    errors = listing.errors
+    programme = listing.programme
+    display_map = programme.display_map if programme else ProvinceMap.OLD_63
+    context = {
+        "errors": errors,
+        "current": request.GET,
+        "statuses_chosen": request.GET.getlist("status"),
+        "programme": programme,
+        "display_map": display_map,
+        "map_label": ProvinceMap(display_map).label,
+        **_filter_choices(request, visible, display_map, programme and programme.year),
+    }
+    if errors:
+        return render(request, "projects/scheme_list.html", context, status=400)
+
+    rows = listing.filterset.qs
+    totals = scheme_totals(rows)
+    table = SchemeTable(
+        rows,
+        province_map=display_map,
+        as_of=programme.cutoff,
+        totals=totals,
+        order_by=request.GET.get("sort") or None,
+    )
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), max(1, -(-totals.count // PER_PAGE)))
+    table.paginate(
+        paginator_class=CountedPaginator, per_page=PER_PAGE, page=page, count=totals.count
+    )
+
+    query = _query_without(request)
+    chips = [
+        (chip, _query_without(request, *chip.params))
+        for chip in active_filters(listing.form, listing.filterset)
+    ]
+    other_map = _other_map(display_map)
+    context.update(
+        table=table,
+        totals=totals,
+        chips=chips,
+        query=query,
+        map_switch=_map_switch(request, programme),
+        other_map_label=ProvinceMap(other_map).label,
+        export_csv=f"{reverse('projects:scheme-export', args=['csv'])}?{query}",
+        export_xlsx=f"{reverse('projects:scheme-export', args=['xlsx'])}?{query}",
+    )
+    return render(request, "projects/scheme_list.html", context)
 
 
 @login_required
+@require_GET
 def scheme_export(request, file_format):
-    raise Http404
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    visible = schemes_visible_to(request.user)
+    listing = _read_listing(request, visible)
+    if listing.errors:
+        body = "\n".join([_("Tham số không hợp lệ."), *listing.errors])
+        return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
+
+    programme = listing.programme
+    rows = ordered_rows(listing.filterset.qs, request.GET.get("sort"), programme.display_map)
+    filters = [
+        f"{chip.label}: {chip.value}"
+        for chip in active_filters(listing.form, listing.filterset)
+        if chip.params != ("as_of",)
+    ]
+    filters += [
+        _("Số liệu tính đến ngày: %(day)s") % {"day": programme.cutoff.strftime("%d/%m/%Y")},
+        _("Bản đồ tỉnh: %(map)s") % {"map": ProvinceMap(programme.display_map).label},
+    ]
+    user = request.user.get_full_name() or request.user.username
+    title = exports.title_lines(filters, timezone.localtime(), user)
+    filename = f"de-an-khuyen-cong-{programme.year}"
+    if file_format == "csv":
+        return exports.csv_response(rows, title, filename)
+    return exports.xlsx_response(rows, title, filename)
 
 
 @login_required
+@require_GET
 def scheme_detail(request, pk):
-    raise Http404
+    today = timezone.localdate()
+    scheme = scheme_get_for_page(request.user, pk, today)
+    money = scheme_money_chain(scheme, today)
+    context = {
+        "scheme": scheme,
+        "money": money,
+        # The strip's amounts in đồng, written as officials write them in either language.
+        "money_text": {name: format_number(getattr(money, name)) for name in MONEY_CHAIN},
+        "timeline": scheme_status_timeline(scheme),
+        "changes": scheme_change_log(scheme),
+        "new_unit": province_on_map(scheme.province, ProvinceMap.NEW_34),
+        "list_query": f"year={scheme.plan_year}&fund={scheme.fund}",
+        "status_tone": STATUS_TONE.get(scheme.status, "grey"),
+        "margin": settings.BEHIND_SCHEDULE_MARGIN_PERCENT,
+    }
+    return render(request, "projects/scheme_detail.html", context)

@@ -1,0 +1,225 @@
+"""The scheme list's table: how each column of the one prepared queryset is written and sorted.
+Money is written in millions of đồng (the unit of the schemes' own estimates), the exact amount
+in đồng on hover; totals of all filtered rows come from `selectors.scheme_totals`."""
+
+import datetime
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from core.money import format_number, format_rate, format_vnd, rate
+from projects.models import Scheme
+from projects.selectors import ListTotals, province_on_map
+from provinces.models import ProvinceMap
+
+MILLION = Decimal(1_000_000)
+
+KIND_SHORT = {
+    Scheme.Kind.PILOT: _("Điểm"),
+    Scheme.Kind.GROUP: _("Nhóm"),
+    Scheme.Kind.TARGETED: _("Đối tượng cụ thể"),
+}
+
+# The colour of a status badge: where the scheme stands in its life.
+STATUS_TONE = {
+    Scheme.Status.DRAFT: "grey",
+    Scheme.Status.SUBMITTED: "grey",
+    Scheme.Status.BASE_APPRAISED: "grey",
+    Scheme.Status.REGISTERED: "grey",
+    Scheme.Status.APPRAISED: "grey",
+    Scheme.Status.RETURNED: "amber",
+    Scheme.Status.REJECTED: "red",
+    Scheme.Status.STOPPED: "red",
+    Scheme.Status.APPROVED: "blue",
+    Scheme.Status.CONTRACTED: "blue",
+    Scheme.Status.IN_PROGRESS: "teal",
+    Scheme.Status.ACCEPTED: "green",
+    Scheme.Status.LIQUIDATED: "green",
+    Scheme.Status.SETTLED: "dark",
+}
+
+
+def millions(value) -> str:
+    """1_250_000_000 -> "1.250" (triệu đồng)."""
+    return format_number(Decimal(value) / MILLION)
+
+
+def money_cell(value) -> str:
+    return format_html('<span title="{}">{}</span>', format_vnd(value), millions(value))
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{format_number(value)}%"
+
+
+NUM = {"th": {"class": "num"}, "td": {"class": "num"}, "tf": {"class": "num"}}
+
+
+class MoneyColumn(tables.Column):
+    def __init__(self, *args, total: str, **kwargs):
+        self.total = total
+        kwargs.setdefault("attrs", NUM)
+        kwargs.setdefault("order_by", (kwargs.get("accessor") or total, "code"))
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return money_cell(value)
+
+    def render_footer(self, table):
+        return money_cell(getattr(table.totals, self.total)) if table.totals else ""
+
+
+class SchemeTable(tables.Table):
+    code = tables.Column(
+        verbose_name=_("Mã đề án"),
+        order_by=("code",),
+        attrs={"td": {"class": "code"}},
+        footer=lambda table: (
+            format_html(
+                "{} <small>{}</small>",
+                _("Tổng cộng"),
+                _("%(count)s đề án, mọi trang") % {"count": format_number(table.totals.count)},
+            )
+            if table.totals
+            else ""
+        ),
+    )
+    title = tables.Column(
+        verbose_name=_("Tên đề án"),
+        order_by=("title", "code"),
+        attrs={"td": {"class": "title"}},
+    )
+    province = tables.Column(
+        verbose_name=_("Tỉnh, thành"),
+        order_by=("province__name", "code"),
+        attrs={"td": {"class": "province"}},
+    )
+    content_areas = tables.Column(
+        verbose_name=_("Nội dung"),
+        accessor="pk",
+        order_by=("first_area", "code"),
+        attrs={"td": {"class": "areas"}},
+    )
+    kind = tables.Column(
+        verbose_name=_("Loại"), order_by=("kind", "code"), attrs={"td": {"class": "kind"}}
+    )
+    status = tables.Column(
+        verbose_name=_("Trạng thái"),
+        order_by=("status_order", "code"),
+        attrs={"td": {"class": "status"}},
+    )
+    approved = MoneyColumn(verbose_name=_("Duyệt"), total="approved")
+    contracted = MoneyColumn(verbose_name=_("Đã ký HĐ"), total="contracted")
+    disbursed = MoneyColumn(verbose_name=_("Giải ngân"), total="disbursed")
+    rate = tables.Column(
+        verbose_name=_("Tỷ lệ"),
+        accessor="pk",
+        order_by=("rate_order", "code"),
+        attrs=NUM,
+        footer=lambda table: format_rate(table.totals.disbursed_rate) if table.totals else "",
+    )
+    lag = tables.Column(
+        verbose_name=_("Tiến độ"),
+        order_by=("lag", "code"),
+        attrs={"th": {"class": "num"}, "td": {"class": "num lag"}},
+    )
+
+    class Meta:
+        template_name = "django_tables2/khuyencong.html"
+        attrs = {"class": "data schemes"}
+        order_by = ("code",)
+        per_page = 50
+        empty_text = _("Không có đề án nào khớp với bộ lọc.")
+
+    # The footer's label spans the first columns, up to the money.
+    FOOTER_SPANNED = ("title", "province", "content_areas", "kind", "status")
+
+    def __init__(
+        self,
+        *args,
+        province_map: str,
+        as_of: datetime.date | None = None,
+        totals: ListTotals | None = None,
+        **kwargs,
+    ):
+        self.province_map = province_map
+        self.as_of_text = as_of.strftime("%d/%m/%Y") if as_of else ""
+        self.totals = totals
+        super().__init__(*args, **kwargs)
+
+    def render_code(self, value):
+        return format_html("<span>{}</span>", value)
+
+    def render_title(self, record):
+        url = reverse("projects:scheme-detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.title)
+
+    def render_province(self, record):
+        province = record.province
+        shown = province_on_map(province, self.province_map)
+        if shown.short_name == province.short_name:
+            return province.short_name
+        return format_html(
+            '{}<small class="successor" title="{}">→ {}</small>',
+            province.short_name,
+            _("Đơn vị trên bản đồ %(map)s tỉnh, thành") % {"map": ProvinceMap.NEW_34.value},
+            shown.short_name,
+        )
+
+    def render_content_areas(self, record):
+        return format_html_join(
+            "",
+            '<span class="area" title="{}">{}. {}</span>',
+            ((area.name, area.number, area.short_name) for area in record.content_areas.all()),
+        )
+
+    def render_kind(self, record):
+        return format_html(
+            '<span title="{}">{}</span>', record.get_kind_display(), KIND_SHORT[record.kind]
+        )
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            STATUS_TONE.get(record.status, "grey"),
+            record.get_status_display(),
+        )
+
+    def render_rate(self, record):
+        return format_rate(rate(record.disbursed, record.approved))
+
+    def render_lag(self, record):
+        if not record.contracted:
+            return format_html('<span class="muted">{}</span>', _("Chưa ký HĐ"))
+        lag_rate = rate(record.lag, record.contracted)
+        hint = _("Chậm %(lag)s so với kế hoạch giải ngân (dự kiến %(expected)s đến %(day)s)") % {
+            "lag": format_vnd(record.lag),
+            "expected": format_vnd(record.expected),
+            "day": self.as_of_text,
+        }
+        if record.behind:
+            return format_html(
+                '<span class="badge red" title="{}">{}</span><small class="lag-amount">{}</small>',
+                hint,
+                _("Chậm %(rate)s") % {"rate": percent(lag_rate)},
+                self._short_lag(record.lag),
+            )
+        if record.lag > 0:
+            return format_html(
+                '<span class="muted" title="{}">{}</span>', hint, self._short_lag(record.lag)
+            )
+        return format_html('<span class="ontrack">{}</span>', _("Đúng tiến độ"))
+
+    @staticmethod
+    def _short_lag(lag) -> str:
+        # "−700 tr": the shortfall in millions of đồng.
+        return _("−%(millions)s tr") % {"millions": millions(lag)}
+
+
+def ordered_rows(rows, sort: str | None, province_map: str):
+    """The rows in the order the table shows them for `sort` (the exports follow the page)."""
+    table = SchemeTable(rows, order_by=sort or None, province_map=province_map)
+    return table.data.data
