@@ -5,10 +5,25 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, ExtractMonth
 
-from budgets.models import Allocation, Contract, Disbursement, money_sum
+from budgets.models import ZERO, Allocation, Contract, Disbursement, money_sum
 from core.money import rate
+from projects.models import Scheme
 from provinces.models import Province, ProvinceMap, Region, map_on
 from reference.models import ContentArea, Sector
 
@@ -89,8 +104,11 @@ def allocations_for(programme: ProgrammeFilter) -> QuerySet[Allocation]:
 def programme_summary(programme: ProgrammeFilter) -> ProgrammeSummary:
     """The headline figures (4 queries): budget approved, schemes approved, schemes contracted,
     money disbursed (advances + payments − refunds) and schemes with disbursement."""
-    cutoff = programme.cutoff
-    allocations = allocations_for(programme)
+    return summary_of(allocations_for(programme), programme.cutoff)
+
+
+def summary_of(allocations: QuerySet[Allocation], cutoff: datetime.date) -> ProgrammeSummary:
+    """The headline figures of any set of allocations, counted up to `cutoff` (4 queries)."""
     approved = allocations.aggregate(
         budget=money_sum("amount"), schemes=Count("scheme", distinct=True)
     )
@@ -129,6 +147,11 @@ def programme_by_year(fund: str | None = None) -> list[YearFigures]:
     allocations = Allocation.objects.all()
     if fund:
         allocations = allocations.filter(plan__fund=fund)
+    return figures_by_year(allocations, fund or "all")
+
+
+def figures_by_year(allocations: QuerySet[Allocation], fund: str = "all") -> list[YearFigures]:
+    """programme_by_year() for any set of allocations (4 queries), newest first."""
     approved = {
         row["plan__year"]: row
         for row in allocations.values("plan__year").annotate(
@@ -173,7 +196,7 @@ def programme_by_year(fund: str | None = None) -> list[YearFigures]:
     return [
         YearFigures(
             year=plan_year,
-            fund=fund or "all",
+            fund=fund,
             summary=ProgrammeSummary(
                 budget=row["budget"],
                 schemes_approved=row["schemes"],
@@ -185,3 +208,249 @@ def programme_by_year(fund: str | None = None) -> list[YearFigures]:
         )
         for plan_year, row in sorted(approved.items(), reverse=True)
     ]
+
+
+# The overview and province pages. Each function takes the part of the programme a page shows
+# and `visible`, the schemes the user may see (schemes_visible_to), or None for staff who see
+# every scheme, in which case the figures are exactly those of programme_summary() and the API.
+# Each runs one query, whatever the data size.
+
+# Statuses that count as "accepted" in the status funnel (accepted, then liquidated, settled).
+ACCEPTED_STATUSES = (Scheme.Status.ACCEPTED, Scheme.Status.LIQUIDATED, Scheme.Status.SETTLED)
+
+
+def scoped_allocations(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> QuerySet[Allocation]:
+    """allocations_for(programme), narrowed to the schemes the user may see."""
+    allocations = allocations_for(programme).order_by()
+    if visible is not None:
+        allocations = allocations.filter(scheme__in=visible.values("pk"))
+    return allocations
+
+
+def visible_summary(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> ProgrammeSummary:
+    """programme_summary() of what the user may see (4 queries)."""
+    if visible is None:
+        return programme_summary(programme)
+    return summary_of(scoped_allocations(programme, visible), programme.cutoff)
+
+
+def plan_years(visible: QuerySet[Scheme] | None = None) -> list[int]:
+    """The years that have allocations the user may see, oldest first."""
+    allocations = Allocation.objects.order_by()
+    if visible is not None:
+        allocations = allocations.filter(scheme__in=visible.values("pk"))
+    return sorted(allocations.values_list("plan__year", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class ScheduleFigures:
+    """Where the programme's schemes stand on the cutoff: `contracted` schemes (a contract
+    signed by then), those `behind` a linear schedule (SchemeQuerySet.with_schedule), and by
+    current status those `accepted` (or later) and `settled`."""
+
+    contracted: int
+    behind: int
+    accepted: int
+    settled: int
+
+    @property
+    def behind_rate(self) -> Decimal | None:
+        """Schemes behind schedule ÷ schemes contracted, in per cent."""
+        return rate(self.behind, self.contracted)
+
+
+def _programme_schemes(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None
+) -> QuerySet[Scheme]:
+    allocations = scoped_allocations(programme, visible)
+    return Scheme.objects.filter(pk__in=allocations.values("scheme")).order_by()
+
+
+def schedule_figures(
+    programme: ProgrammeFilter,
+    visible: QuerySet[Scheme] | None = None,
+    on: datetime.date | None = None,
+) -> ScheduleFigures:
+    """Schemes contracted, behind schedule, accepted and settled (1 query), measured on `on`
+    (by default the programme's cutoff; pages pass today in a year still running)."""
+    schemes = _programme_schemes(programme, visible).with_schedule(on or programme.cutoff)
+    # Grouped by a constant rather than aggregate(): aggregate() wraps the annotated query in a
+    # subquery, and on SQLite the outer filters then compare the decimals wrongly.
+    counts = (
+        schemes.annotate(everything=Value(1))
+        .values("everything")
+        .annotate(
+            n_contracted=Count("pk", filter=Q(contracted__gt=0)),
+            n_behind=Count("pk", filter=Q(behind=True)),
+            n_accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATUSES)),
+            n_settled=Count("pk", filter=Q(status=Scheme.Status.SETTLED)),
+        )
+        .values_list("n_contracted", "n_behind", "n_accepted", "n_settled")
+    )
+    row = next(iter(counts), (0, 0, 0, 0))
+    return ScheduleFigures(*row)
+
+
+def schemes_most_behind(
+    programme: ProgrammeFilter,
+    visible: QuerySet[Scheme] | None = None,
+    limit: int = 10,
+    on: datetime.date | None = None,
+) -> list[Scheme]:
+    """The schemes furthest behind schedule on `on` (by default the cutoff), largest lag first
+    (1 query), each annotated with contracted, disbursed, expected and lag."""
+    schemes = _programme_schemes(programme, visible).with_schedule(on or programme.cutoff)
+    return list(
+        schemes.filter(behind=True).select_related("province").order_by("-lag", "code")[:limit]
+    )
+
+
+def monthly_cumulative(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None, previous_years: int = 3
+) -> list[dict]:
+    """Money disbursed to the end of each month of the year, for the programme's year and the
+    `previous_years` before it (same filters), as rows {year, month, cumulative} (1 query).
+
+    Each year counts as programme_summary() does with that year's own cutoff (the programme's
+    cutoff for its year, never later than 31 December; 31 December for the years before), so
+    the December point of the programme's year is the "disbursed" figure. The running total is
+    a window function in the database; a month without payments has no row."""
+    plan_year = F("contract__allocation__plan__year")
+    per_year = Q()
+    for year in range(programme.year - previous_years, programme.year + 1):
+        cutoff = datetime.date(year, 12, 31)
+        if year == programme.year:
+            cutoff = min(programme.cutoff, cutoff)
+        per_year |= Q(
+            contract__allocation__plan__year=year,
+            contract__allocation__batch__decision_date__lte=cutoff,
+            contract__signed_on__lte=cutoff,
+            paid_on__lte=cutoff,
+        )
+    ledger = Disbursement.objects.filter(
+        per_year, programme.scheme_q("contract__allocation__scheme__")
+    )
+    if programme.fund:
+        ledger = ledger.filter(contract__allocation__plan__fund=programme.fund)
+    if visible is not None:
+        ledger = ledger.filter(contract__allocation__scheme__in=visible.values("pk"))
+    # An advance paid before the plan year began counts in its January.
+    month = Case(
+        When(paid_on__year__lt=plan_year, then=Value(1)),
+        default=ExtractMonth("paid_on"),
+        output_field=IntegerField(),
+    )
+    rows = (
+        ledger.order_by()
+        .annotate(
+            year=plan_year,
+            month=month,
+            cumulative=Window(
+                Sum(Disbursement.signed_amount()), partition_by=[plan_year], order_by=month.asc()
+            ),
+        )
+        .values("year", "month", "cumulative")
+        .distinct()
+        .order_by("year", "month")
+    )
+    return list(rows)
+
+
+def _disbursed_by_allocation(cutoff: datetime.date) -> Coalesce:
+    """Net money paid on an allocation's contracts signed by `cutoff`, up to `cutoff`."""
+    net = (
+        Disbursement.objects.filter(
+            contract__allocation=OuterRef("pk"),
+            contract__signed_on__lte=cutoff,
+            paid_on__lte=cutoff,
+        )
+        .order_by()
+        .values("contract__allocation")
+        .annotate(total=Sum(Disbursement.signed_amount()))
+        .values("total")
+    )
+    return Coalesce(Subquery(net), ZERO, output_field=ZERO.output_field)
+
+
+def _breakdown(
+    programme: ProgrammeFilter,
+    visible: QuerySet[Scheme] | None,
+    prefix: str,
+    fields: tuple[str, ...],
+) -> list[dict]:
+    """Budget approved, money disbursed (as programme_summary counts it) and schemes, grouped
+    by the row that `prefix` leads to, with its `fields` (1 query)."""
+    group = {field: F(f"{prefix}__{field}") for field in fields}
+    rows = (
+        scoped_allocations(programme, visible)
+        .annotate(net=_disbursed_by_allocation(programme.cutoff))
+        .values(**group)
+        .annotate(
+            budget=money_sum("amount"),
+            disbursed=money_sum("net"),
+            schemes=Count("scheme", distinct=True),
+        )
+        .order_by(*group)
+    )
+    return list(rows)
+
+
+def disbursement_by_region(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> list[dict]:
+    """Rows {code, name, name_en, budget, disbursed, schemes} per khuyến công region (a scheme
+    counts in the region of the province it was made under)."""
+    return _breakdown(
+        programme, visible, "scheme__province__region", ("code", "name", "name_en", "order")
+    )
+
+
+def disbursement_by_province(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> list[dict]:
+    """Rows {code, map_version, short_name, name, budget, disbursed, schemes} per province of
+    the programme's display map. On the 34-unit map, old provinces count in the unit they merged
+    into. On the 63-unit map, records made under the 34-unit map cannot be split back into old
+    provinces: they stay under their new unit (a row whose map_version is "34")."""
+    prefix = "scheme__province"
+    if programme.display_map == ProvinceMap.NEW_34:
+        prefix = "scheme__province__successor"
+    return _breakdown(programme, visible, prefix, ("code", "map_version", "short_name", "name"))
+
+
+def budget_by_content_area(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> list[dict]:
+    """Rows {code, number, short_name, name_en, budget, disbursed, schemes} per content area. A
+    scheme with several content areas counts in each: the rows may add up to more than the
+    budget."""
+    return _breakdown(
+        programme, visible, "scheme__content_areas", ("code", "number", "short_name", "name_en")
+    )
+
+
+def budget_by_sector(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> list[dict]:
+    """Rows {code, short_name, name_en, budget, disbursed, schemes} per sector."""
+    return _breakdown(programme, visible, "scheme__sector", ("code", "short_name", "name_en"))
+
+
+def trend_by_year(
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+) -> list[YearFigures]:
+    """programme_by_year() for the programme's fund, region, province, content area and sector
+    (every year, not only the programme's), narrowed to what the user may see (4 queries)."""
+    condition = programme.scheme_q()
+    if visible is None and not condition:
+        return programme_by_year(programme.fund)
+    allocations = Allocation.objects.filter(condition)
+    if programme.fund:
+        allocations = allocations.filter(plan__fund=programme.fund)
+    if visible is not None:
+        allocations = allocations.filter(scheme__in=visible.values("pk"))
+    return figures_by_year(allocations, programme.fund or "all")

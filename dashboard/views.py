@@ -1,18 +1,449 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+"""The ministry's overview and the province page. Each view authorises (login, and for the
+province page the visibility of the province), reads the part of the programme asked for from
+the query string, calls the selectors (a fixed number of queries whatever the data size) and
+hands the rows to the chart functions, whose figures reach the page as JSON."""
 
-from dashboard.selectors import programme_by_year
+import dataclasses
+import datetime
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.money import BILLION, format_billions, format_number, format_rate
+from dashboard import charts, selectors
+from dashboard.forms import ALL_FUNDS, ProgrammeQuery
+from dashboard.selectors import ProgrammeFilter
+from dashboard.tilegrid import tiles
 from projects.models import Fund
+from projects.permissions import provinces_visible_to, schemes_visible_to
+from provinces.models import Province, ProvinceMap, Region, map_on
+from reference.models import ContentArea
+
+METRICS = ("rate", "budget")
+PREVIOUS_YEARS = 3
+
+
+# Reading the query string ----------------------------------------------------------------------
+
+
+def _visible(user):
+    """The schemes the user may see, or None when that is every scheme (the figures are then
+    exactly programme_summary's, as in the public API)."""
+    return None if user.sees_everything else schemes_visible_to(user)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _default_year(years: list[int]) -> int:
+    """The current year if it has allocations, else the latest year that has."""
+    today = _today().year
+    if today in years or not years:
+        return today
+    return years[-1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    """What the page was asked to show: the programme, and which of its parts were chosen
+    rather than defaulted (the default map follows the year), with the parameters in error."""
+
+    programme: ProgrammeFilter
+    year_chosen: bool
+    map_chosen: bool
+    errors: tuple[str, ...]
+
+    def with_year(self, year: int) -> "Query":
+        programme = dataclasses.replace(self.programme, year=year)
+        if not self.map_chosen:
+            map_version = map_on(datetime.date(year, 12, 31))
+            programme = dataclasses.replace(programme, province_map=map_version)
+        return dataclasses.replace(self, programme=programme)
+
+
+def _query(request, default_year: int, *, fields=None) -> Query:
+    """Read the programme from the query string. The fund defaults to the national one, the
+    map to the one in force at the year's end. Invalid parameters are reported and left out
+    rather than failing the page."""
+    params = request.GET.copy()
+    if fields is not None:
+        params = type(params)(mutable=True)
+        for name in fields:
+            if name in request.GET:
+                params[name] = request.GET[name]
+    params.setdefault("fund", Fund.NATIONAL)
+    errors: list[str] = []
+    form = ProgrammeQuery(params, default_year=default_year)
+    for _attempt in range(3):
+        if form.is_valid():
+            break
+        for field, messages in form.errors.items():
+            errors.extend(str(message) for message in messages)
+            params.pop(field, None)
+            if field in ("map", "province", "__all__"):
+                params.pop("province", None)
+        form = ProgrammeQuery(params, default_year=default_year)
+    else:  # pragma: no cover - each attempt drops the fields in error
+        params = type(params)(mutable=True)
+        params["fund"] = Fund.NATIONAL
+        form = ProgrammeQuery(params, default_year=default_year)
+        form.is_valid()
+    query = Query(
+        programme=form.programme(),
+        year_chosen=bool(params.get("year")),
+        map_chosen=bool(form.cleaned_data.get("map")),
+        errors=tuple(dict.fromkeys(errors)),
+    )
+    return query.with_year(query.programme.year)
+
+
+# Addresses -------------------------------------------------------------------------------------
+
+
+def _filter_params(programme: ProgrammeFilter) -> dict[str, str]:
+    params = {"year": str(programme.year), "fund": programme.fund or ALL_FUNDS}
+    if programme.region is not None:
+        params["region"] = programme.region.code
+    if programme.content_area is not None:
+        params["content_area"] = programme.content_area.code
+    if programme.province is not None:
+        params["province"] = programme.province.code
+        params["map"] = programme.province.map_version
+    if programme.sector is not None:
+        params["sector"] = programme.sector.code
+    if programme.as_of is not None:  # only when asked for: the list then counts to the same day
+        params["as_of"] = programme.as_of.strftime("%d/%m/%Y")
+    return params
+
+
+def scheme_list_url(programme: ProgrammeFilter, **extra: str) -> str:
+    """The scheme list filtered to the programme, plus `extra` (contracted=1, stage=…)."""
+    params = {**_filter_params(programme), **extra}
+    return f"{reverse('projects:scheme-list')}?{urlencode(params)}"
+
+
+def overview_url(programme: ProgrammeFilter, map_chosen: bool, **changes) -> str:
+    params = _filter_params(programme)
+    if map_chosen and "map" not in params:
+        params["map"] = programme.display_map
+    params.update(changes)
+    params = {key: value for key, value in params.items() if value not in (None, "")}
+    return f"{reverse('dashboard:overview')}?{urlencode(params)}"
+
+
+def province_url(map_version: str, code: str, programme: ProgrammeFilter) -> str:
+    path = reverse("dashboard:province-detail", args=[map_version, code])
+    params = {"year": str(programme.year), "fund": programme.fund or ALL_FUNDS}
+    return f"{path}?{urlencode(params)}"
+
+
+# Figures shared by both pages ------------------------------------------------------------------
+
+
+def _kpis(programme: ProgrammeFilter, summary, schedule) -> dict:
+    """The KPI cards' numbers, written as officials write them, and their links."""
+    budget = Decimal(summary.budget)
+    return {
+        "summary": summary,
+        "schedule": schedule,
+        "budget": format_billions(budget),
+        "disbursed": format_number(Decimal(summary.disbursed) / BILLION, 2),
+        "budget_number": format_number(budget / BILLION, 2),
+        "contracted_rate": format_rate(summary.contracted_rate),
+        "disbursed_rate": format_rate(summary.disbursed_rate),
+        "behind_rate": format_rate(schedule.behind_rate),
+        "cutoff": _measured_on(programme),
+        "links": {
+            "all": scheme_list_url(programme),
+            "contracted": scheme_list_url(programme, contracted="1"),
+            "disbursed": scheme_list_url(programme, disbursed="1"),
+            "behind": scheme_list_url(programme, behind="1"),
+        },
+    }
+
+
+def _measured_on(programme: ProgrammeFilter) -> datetime.date:
+    """The day the page's figures describe: the cutoff, or today in a year still running (as
+    the scheme list does: a schedule is not judged against a 31 December still to come)."""
+    return min(programme.cutoff, _today())
+
+
+def _until_month(programme: ProgrammeFilter) -> int:
+    """The last month of the year's curve."""
+    end = _measured_on(programme)
+    if end.year < programme.year:
+        return 0
+    return end.month if end.year == programme.year else 12
+
+
+def _monthly_chart(programme: ProgrammeFilter, visible, budget: Decimal) -> dict:
+    rows = selectors.monthly_cumulative(programme, visible, previous_years=PREVIOUS_YEARS)
+    params = _filter_params(programme)
+    del params["year"]
+    # Each point's year and month are filled in by the chart (str.format); urlencode has
+    # escaped any brace a parameter value could hold.
+    template = (
+        f"{reverse('projects:scheme-list')}?year={{year}}&{urlencode(params)}"
+        "&paid_month={year}-{month:02d}"
+    )
+    return charts.cumulative_by_month(
+        rows,
+        year=programme.year,
+        budget=budget,
+        until_month=_until_month(programme),
+        url_template=template,
+    )
+
+
+def _label(row: dict, english: bool, field: str = "short_name") -> str:
+    return (row.get("name_en") if english else None) or row[field]
+
+
+def _content_chart(programme, visible, english: bool) -> dict:
+    rows = [
+        {
+            **row,
+            "label": f"{row['number']}. {_label(row, english)}",
+            "url": scheme_list_url(programme, content_area=row["code"]),
+        }
+        for row in selectors.budget_by_content_area(programme, visible)
+    ]
+    return charts.budget_bars(rows)
+
+
+def _sector_chart(programme, visible, english: bool) -> dict:
+    rows = [
+        {
+            **row,
+            "label": _label(row, english),
+            "url": scheme_list_url(programme, sector=row["code"]),
+        }
+        for row in selectors.budget_by_sector(programme, visible)
+    ]
+    return charts.budget_bars(rows, color=charts.BLUE)
+
+
+def _funnel_chart(programme, kpis) -> dict:
+    summary, schedule = kpis["summary"], kpis["schedule"]
+    stages = [
+        ("approved", _("Được duyệt"), summary.schemes_approved),
+        ("contracted", _("Đã ký hợp đồng"), summary.schemes_contracted),
+        ("disbursed", _("Có giải ngân"), summary.schemes_disbursed),
+        ("accepted", _("Đã nghiệm thu"), schedule.accepted),
+        ("settled", _("Đã quyết toán"), schedule.settled),
+    ]
+    return charts.status_funnel(
+        [
+            {"label": label, "count": count, "url": scheme_list_url(programme, stage=stage)}
+            for stage, label, count in stages
+        ]
+    )
+
+
+def _behind_rows(programme, visible) -> list[dict]:
+    return [
+        {
+            "scheme": scheme,
+            "url": reverse("projects:scheme-detail", args=[scheme.pk]),
+            "contracted": format_billions(scheme.contracted),
+            "disbursed": format_billions(scheme.disbursed),
+            "lag": format_billions(scheme.lag),
+        }
+        for scheme in selectors.schemes_most_behind(programme, visible, on=_measured_on(programme))
+    ]
+
+
+def _year_choices(years: list[int], year: int) -> list[int]:
+    return sorted({*years, year}, reverse=True)
+
+
+# The overview ----------------------------------------------------------------------------------
 
 
 @login_required
 def overview(request):
-    """The ministry's overview (to be replaced by the full dashboard)."""
-    years = programme_by_year(Fund.NATIONAL)
-    return render(request, "home.html", {"years": years, "latest": years[0] if years else None})
+    """The ministry's overview of a year's programme: KPI cards, charts, a tile-grid map and
+    the schemes furthest behind schedule, all scoped to what the user may see."""
+    visible = _visible(request.user)
+    query = _query(request, _today().year)
+    # The trend covers every year (4 queries): it also tells which years have allocations, for
+    # the default year and the year list.
+    trend = selectors.trend_by_year(query.programme, visible)
+    years = sorted(figures.year for figures in trend)
+    if not query.year_chosen:
+        query = query.with_year(_default_year(years))
+    programme, map_chosen, errors = query.programme, query.map_chosen, query.errors
+    english = (get_language() or "vi").startswith("en")
+    metric = request.GET.get("metric")
+    metric = metric if metric in METRICS else "rate"
+
+    summary = selectors.visible_summary(programme, visible)
+    schedule = selectors.schedule_figures(programme, visible, on=_measured_on(programme))
+    kpis = _kpis(programme, summary, schedule)
+
+    regions = selectors.disbursement_by_region(programme, visible)
+    region_rows = [
+        {
+            **row,
+            "label": _label(row, english, "name"),
+            "url": overview_url(
+                dataclasses.replace(programme, province=None),
+                map_chosen,
+                region=row["code"],
+                metric=metric if metric != "rate" else None,
+            ),
+        }
+        for row in regions
+    ]
+    display_map = programme.display_map
+    provinces = selectors.disbursement_by_province(programme, visible)
+    province_rows, merged_new_units = [], False
+    for row in provinces:
+        label = row["short_name"]
+        if row["map_version"] != display_map:
+            merged_new_units = True
+            label = _("%(name)s (đơn vị mới)") % {"name": label}
+        province_rows.append(
+            {**row, "label": label, "url": province_url(row["map_version"], row["code"], programme)}
+        )
+    on_map = {row["code"]: row for row in provinces if row["map_version"] == display_map}
+    tile_rows = [
+        {**dataclasses.asdict(tile), "url": province_url(display_map, tile.code, programme)}
+        for tile in tiles(display_map)
+    ]
+    trend_rows = [
+        {
+            "year": figures.year,
+            "budget": figures.summary.budget,
+            "disbursed": figures.summary.disbursed,
+            "url": overview_url(programme, map_chosen, year=str(figures.year)),
+        }
+        for figures in trend
+    ]
+
+    chart_figures = {
+        "monthly": _monthly_chart(programme, visible, summary.budget),
+        "regions": charts.disbursement_rate(
+            region_rows, overall=summary.disbursed_rate, horizontal=True
+        ),
+        "provinces": charts.disbursement_rate(province_rows, overall=summary.disbursed_rate),
+        "map": charts.tile_map(tile_rows, on_map, metric=metric),
+        "content": _content_chart(programme, visible, english),
+        "sectors": _sector_chart(programme, visible, english),
+        "funnel": _funnel_chart(programme, kpis),
+        "trend": charts.budget_trend(trend_rows, year=programme.year),
+    }
+    other_map = ProvinceMap.NEW_34 if display_map == ProvinceMap.OLD_63 else ProvinceMap.OLD_63
+    context = {
+        "programme": programme,
+        "kpis": kpis,
+        "charts": chart_figures,
+        "errors": errors,
+        "filters": {
+            "years": _year_choices(years, programme.year),
+            "funds": [
+                (Fund.NATIONAL, Fund.NATIONAL.label),
+                (Fund.LOCAL, Fund.LOCAL.label),
+                (ALL_FUNDS, _("Cả hai nguồn")),
+            ],
+            "fund": programme.fund or ALL_FUNDS,
+            "regions": list(Region.objects.all()),
+            "content_areas": list(
+                ContentArea.objects.select_related("content_list").order_by(
+                    "content_list__valid_from", "number"
+                )
+            ),
+            "map_chosen": map_chosen,
+            "metric": metric,
+        },
+        "map": {
+            "current": display_map,
+            "label": ProvinceMap(display_map).label,
+            "other_label": ProvinceMap(other_map).label,
+            "switch_url": overview_url(
+                programme, True, map=other_map, metric=metric if metric != "rate" else None
+            ),
+            "metric_urls": {
+                name: overview_url(programme, map_chosen, metric=name) for name in METRICS
+            },
+        },
+        "merged_new_units": merged_new_units,
+        "behind": _behind_rows(programme, visible),
+        "scoped": visible is not None,
+        "until_month": _until_month(programme),
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+# The province page -----------------------------------------------------------------------------
 
 
 @login_required
 def province_detail(request, map_version, code):
-    raise Http404
+    """One province on one map: its KPI cards, monthly curve, content areas and the schemes
+    furthest behind. On the 34-unit map a new unit takes in the old provinces merged into it.
+    404 when the user may not see the province."""
+    province = get_object_or_404(
+        provinces_visible_to(request.user).select_related("successor"),
+        map_version=map_version,
+        code=code,
+    )
+    visible = _visible(request.user)
+    years = selectors.plan_years(visible)
+    query = _query(request, _default_year(years), fields=("year", "fund", "as_of"))
+    errors = query.errors
+    programme = dataclasses.replace(query.programme, province=province, province_map=map_version)
+    english = (get_language() or "vi").startswith("en")
+
+    summary = selectors.visible_summary(programme, visible)
+    schedule = selectors.schedule_figures(programme, visible, on=_measured_on(programme))
+    kpis = _kpis(programme, summary, schedule)
+    merged: list[Province] = []
+    if map_version == ProvinceMap.NEW_34:
+        merged = list(
+            Province.objects.filter(successor=province, map_version=ProvinceMap.OLD_63).order_by(
+                "code"
+            )
+        )
+    context = {
+        "province": province,
+        "programme": programme,
+        "kpis": kpis,
+        "errors": errors,
+        "merged": merged,
+        "charts": {
+            "monthly": _monthly_chart(programme, visible, summary.budget),
+            "content": _content_chart(programme, visible, english),
+        },
+        "filters": {
+            "years": _year_choices(years, programme.year),
+            "funds": [
+                (Fund.NATIONAL, Fund.NATIONAL.label),
+                (Fund.LOCAL, Fund.LOCAL.label),
+                (ALL_FUNDS, _("Cả hai nguồn")),
+            ],
+            "fund": programme.fund or ALL_FUNDS,
+        },
+        "list_url": scheme_list_url(programme),
+        "overview_url": overview_url(
+            dataclasses.replace(programme, province=None), True, map=map_version
+        ),
+        "successor_url": (
+            province_url(ProvinceMap.NEW_34, province.successor.code, programme)
+            if map_version == ProvinceMap.OLD_63 and province.successor_id
+            else None
+        ),
+        "merged_urls": [
+            (unit, province_url(ProvinceMap.OLD_63, unit.code, programme)) for unit in merged
+        ],
+        "behind": _behind_rows(programme, visible),
+        "until_month": _until_month(programme),
+    }
+    return render(request, "dashboard/province_detail.html", context)
