@@ -22,6 +22,7 @@ from dashboard.selectors import ProgrammeFilter
 from dashboard.tilegrid import tiles
 from projects.models import Fund
 from projects.permissions import provinces_visible_to, schemes_visible_to
+from projects.waiting import longest_waits, waiting_with
 from provinces.models import Province, ProvinceMap, Region, map_on
 from reference.models import ContentArea
 
@@ -376,6 +377,10 @@ def overview(request):
         },
         "merged_new_units": merged_new_units,
         "behind": _behind_rows(programme, visible),
+        "waits": [
+            {"scheme": scheme, "with_whom": waiting_with(scheme.status)}
+            for scheme in longest_waits(request.user, limit=10)
+        ],
         "scoped": visible is not None,
         "until_month": _until_month(programme),
     }

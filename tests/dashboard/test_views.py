@@ -371,3 +371,15 @@ def test_a_chosen_cutoff_is_carried_to_the_scheme_list(client, ministry_user, pr
     assert response.context["kpis"]["summary"].disbursed == TY * 28 / 10
     assert {params["as_of"] for _text, params in kpi_links(response.text)} == {"30/06/2019"}
     assert "as_of" not in kpi_links(client.get(OVERVIEW_2019).text)[0][1]
+
+
+def test_longest_waits_are_on_the_overview(client, ministry_user):
+    from projects.models import Scheme
+    from tests.factories import SchemeFactory
+
+    waiting = SchemeFactory(status=Scheme.Status.APPRAISED, code="CHO-DUYET-1")
+    client.force_login(ministry_user)
+    page = client.get("/?year=2019").text
+    assert "Hồ sơ chờ xử lý lâu nhất" in page
+    assert waiting.code in page
+    assert "Lãnh đạo phê duyệt" in page  # whom it waits for
