@@ -34,7 +34,7 @@ from budgets.models import Allocation, Contract, Disbursement, money_sum
 from core.money import format_number, format_vnd, rate
 from dashboard.selectors import ProgrammeFilter, allocations_for
 from establishments.models import Establishment
-from projects.models import Scheme, SchemeQuerySet
+from projects.models import Scheme, SchemeQuerySet, SchemeStatusChange
 from projects.permissions import schemes_visible_to
 from provinces.models import Province, ProvinceMap
 from reference.models import ContentArea
@@ -312,17 +312,35 @@ class StatusChange:
     user: User | None
     old: str | None
     new: str
+    reason: str = ""
+    decision_number: str = ""
 
 
 def scheme_status_timeline(scheme: Scheme) -> list[StatusChange]:
-    """The history rows where the status changed (the first row is the scheme's creation),
-    oldest first. One query; the walk over one scheme's rows is done here."""
+    """The scheme's steps, oldest first: the workflow's own record (who, when, from, to, why)
+    where there is one; for schemes brought in by import or seeding, which have none, the
+    history rows where the status changed. One or two queries."""
+    labels = dict(Scheme.Status.choices)
+    steps = [
+        StatusChange(
+            when=change.at,
+            user=change.by,
+            old=labels.get(change.from_status),
+            new=labels.get(change.to_status, change.to_status),
+            reason=change.reason,
+            decision_number=change.decision_number,
+        )
+        for change in SchemeStatusChange.objects.filter(scheme=scheme)
+        .select_related("by")
+        .order_by("at", "pk")
+    ]
+    if steps:
+        return steps
     rows = (
         scheme.history.select_related("history_user")
         .only("history_date", "history_type", "status", "history_user")
         .order_by("history_date", "history_id")
     )
-    labels = dict(Scheme.Status.choices)
     changes: list[StatusChange] = []
     previous = None
     for row in rows:

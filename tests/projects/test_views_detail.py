@@ -276,3 +276,18 @@ def test_query_count_does_not_grow_with_contracts_ledger_or_history(
     assert sum(1 for _ in response.context["scheme"].allocations.get().contracts.all()) == 10
     assert len(few) == len(more)
     assert len(more) <= 25, len(more)  # 18 today
+
+
+def test_the_timeline_shows_the_workflow_with_reasons(client, ministry_user, approver):
+    from projects.models import Scheme as SchemeModel
+    from projects.services import scheme_transition
+    from tests.factories import SchemeFactory
+
+    scheme = SchemeFactory(status=SchemeModel.Status.APPRAISED)
+    scheme_transition(
+        scheme=scheme, to=SchemeModel.Status.RETURNED, by=approver, reason="Thiếu bản dự toán"
+    )
+    client.force_login(ministry_user)
+    page = client.get(reverse("projects:scheme-detail", args=[scheme.pk])).text
+    assert "Thiếu bản dự toán" in page
+    assert "Trả lại để chỉnh sửa" in page
