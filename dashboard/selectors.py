@@ -277,7 +277,9 @@ def schedule_figures(
 ) -> ScheduleFigures:
     """Schemes contracted, behind schedule, accepted and settled (1 query), measured on `on`
     (by default the programme's cutoff; pages pass today in a year still running)."""
-    schemes = _programme_schemes(programme, visible).with_schedule(on or programme.cutoff)
+    schemes = _programme_schemes(programme, visible).with_schedule(
+        on or programme.cutoff, plan_year=programme.year
+    )
     # Grouped by a constant rather than aggregate(): aggregate() wraps the annotated query in a
     # subquery, and on SQLite the outer filters then compare the decimals wrongly.
     counts = (
@@ -303,7 +305,9 @@ def schemes_most_behind(
 ) -> list[Scheme]:
     """The schemes furthest behind schedule on `on` (by default the cutoff), largest lag first
     (1 query), each annotated with contracted, disbursed, expected and lag."""
-    schemes = _programme_schemes(programme, visible).with_schedule(on or programme.cutoff)
+    schemes = _programme_schemes(programme, visible).with_schedule(
+        on or programme.cutoff, plan_year=programme.year
+    )
     return list(
         schemes.filter(behind=True).select_related("province").order_by("-lag", "code")[:limit]
     )

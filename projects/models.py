@@ -50,7 +50,9 @@ class SchemeQuerySet(models.QuerySet):
     def in_plan(self) -> "SchemeQuerySet":
         return self.filter(status__in=Scheme.IN_PLAN)
 
-    def with_money(self, as_of: datetime.date | None = None) -> "SchemeQuerySet":
+    def with_money(
+        self, as_of: datetime.date | None = None, plan_year: int | None = None
+    ) -> "SchemeQuerySet":
         """Annotate `approved`, `contracted` and `disbursed` (advances + payments − refunds,
         up to `as_of` if given), each from one correlated subquery so that the joins of one
         sum never multiply the rows of another. The ledger models are reached through the
@@ -65,19 +67,25 @@ class SchemeQuerySet(models.QuerySet):
         if as_of is not None:
             contracted = contracted.filter(signed_on__lte=as_of)
             ledger = ledger.filter(paid_on__lte=as_of)
+        first_contract = contract.objects.filter(allocation__scheme=OuterRef("pk"))
+        if plan_year is not None:
+            # A pilot scheme funded over several years: only that year's plan money.
+            first_contract = first_contract.filter(allocation__plan__year=plan_year)
+            approved = approved.filter(plan__year=plan_year)
+            contracted = contracted.filter(allocation__plan__year=plan_year)
+            ledger = ledger.filter(contract__allocation__plan__year=plan_year)
         return self.annotate(
-            first_signed_on=Subquery(
-                contract.objects.filter(allocation__scheme=OuterRef("pk"))
-                .order_by("signed_on")
-                .values("signed_on")[:1]
-            ),
+            first_signed_on=Subquery(first_contract.order_by("signed_on").values("signed_on")[:1]),
             approved=_total(approved, "scheme", "amount"),
             contracted=_total(contracted, "allocation__scheme", "value"),
             disbursed=_total(ledger, "contract__allocation__scheme", disbursement.signed_amount()),
         )
 
     def with_schedule(
-        self, as_of: datetime.date, margin_percent: int | None = None
+        self,
+        as_of: datetime.date,
+        margin_percent: int | None = None,
+        plan_year: int | None = None,
     ) -> "SchemeQuerySet":
         """Annotate, on top of with_money(as_of), `expected` (what a linear schedule from the
         first contract to 31 December would have paid out by `as_of`), `lag` (expected −
@@ -88,12 +96,17 @@ class SchemeQuerySet(models.QuerySet):
             margin_percent = settings.BEHIND_SCHEDULE_MARGIN_PERCENT
         today = Value(day_number(as_of))
         start = DayNumber(F("first_signed_on"))
-        elapsed = Greatest(Least(today - start, _deadline_day() - start), Value(0))
-        duration = Greatest(_deadline_day() - start, Value(1))
+        deadline = (
+            _deadline_day()
+            if plan_year is None
+            else Value(day_number(datetime.date(plan_year, 12, 31)))
+        )
+        elapsed = Greatest(Least(today - start, deadline - start), Value(0))
+        duration = Greatest(deadline - start, Value(1))
         expected = ExpressionWrapper(F("contracted") * elapsed / duration, output_field=_MONEY)
         lag = Greatest(F("expected") - F("disbursed"), Value(Decimal(0)), output_field=_MONEY)
         return (
-            self.with_money(as_of)
+            self.with_money(as_of, plan_year)
             .annotate(expected=Coalesce(expected, Value(Decimal(0)), output_field=_MONEY))
             .annotate(lag=lag)
             .annotate(

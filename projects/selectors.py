@@ -152,7 +152,7 @@ def scheme_rows(schemes: QuerySet[Scheme], programme: ProgrammeFilter) -> Scheme
     first_area = ContentArea.objects.filter(schemes=OuterRef("pk")).order_by("number")
     return (
         schemes.filter(programme.scheme_q(prefix=""))
-        .with_schedule(programme.cutoff)
+        .with_schedule(programme.cutoff, plan_year=programme.year)
         .select_related("province__successor", "province__region", "sector", "implementing_unit")
         .prefetch_related(
             Prefetch("content_areas", queryset=ContentArea.objects.order_by("number"))

@@ -39,3 +39,18 @@ def test_uncontracted_scheme_is_never_behind(db):
     scheme = AllocationFactory().scheme
     row = _row(scheme, D(2019, 12, 1))
     assert (row.contracted, row.expected, row.behind) == (0, 0, False)
+
+
+def test_money_of_one_plan_year_for_a_pilot_funded_twice(db):
+    from budgets.services import allocation_set
+    from tests.factories import AllocationFactory, PlanBatchFactory
+
+    first = AllocationFactory(scheme__kind=Scheme.Kind.PILOT, amount=Decimal(600_000_000))
+    scheme = first.scheme
+    allocation_set(
+        scheme=scheme, batch=PlanBatchFactory(plan__year=2020), amount=Decimal(400_000_000)
+    )
+    totals = Scheme.objects.filter(pk=scheme.pk).with_money().get()
+    assert totals.approved == Decimal(1_000_000_000)
+    only_2020 = Scheme.objects.filter(pk=scheme.pk).with_money(plan_year=2020).get()
+    assert only_2020.approved == Decimal(400_000_000)
