@@ -1,0 +1,132 @@
+"""Every role × every page, export and API that shows or changes data × own / other province.
+
+One Thái Nguyên scheme (made under the old map, in the old province 19) with its money; the
+expected answer of each URL for each user. A province user must get 404, not 403, for another
+province's records, and lists and exports must not leak them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from accounts.models import Role
+from organisations.models import Organisation
+from provinces.models import Province
+from tests.factories import ContractFactory, DisbursementFactory, SchemeFactory, UserFactory
+
+ANON, TINH19, TINH01, IPC1, BO, PHEDUYET, QUANTRI = (
+    "anonymous",
+    "tinh-19",
+    "tinh-01",
+    "ipc1",
+    "bo",
+    "pheduyet",
+    "quantri",
+)
+USERS = (ANON, TINH19, TINH01, IPC1, BO, PHEDUYET, QUANTRI)
+
+
+@pytest.fixture
+def world(db):
+    thai_nguyen = SchemeFactory(
+        code="KCQG-TN-1",
+        title="Hỗ trợ máy sấy chè Thái Nguyên",
+        province=Province.objects.get(code="19", map_version="63"),
+    )
+    contract = ContractFactory(
+        allocation__scheme=thai_nguyen, allocation__amount=Decimal(800_000_000)
+    )
+    DisbursementFactory(
+        contract=contract, amount=Decimal(300_000_000), paid_on=datetime.date(2019, 5, 2)
+    )
+    approver = UserFactory(role=Role.APPROVER, username=PHEDUYET, is_staff=True)
+    approver.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["projects", "budgets"],
+            codename__regex=r"^(view|change)_",
+        )
+    )
+    users = {
+        TINH19: UserFactory(
+            role=Role.PROVINCE,
+            username=TINH19,
+            province=Province.objects.get(code="19", map_version="34"),
+        ),
+        TINH01: UserFactory(
+            role=Role.PROVINCE,
+            username=TINH01,
+            province=Province.objects.get(code="01", map_version="34"),
+        ),
+        IPC1: UserFactory(
+            role=Role.REGIONAL,
+            username=IPC1,
+            organisation=Organisation.objects.get(short_name="IPC1"),
+        ),
+        BO: UserFactory(role=Role.MINISTRY, username=BO),
+        PHEDUYET: approver,
+        QUANTRI: UserFactory(role=Role.ADMIN, username=QUANTRI, is_staff=True, is_superuser=True),
+    }
+    return {"scheme": thai_nguyen, "users": users}
+
+
+def _client(client, world, user):
+    if user != ANON:
+        client.force_login(world["users"][user])
+    return client
+
+
+def _expect(**overrides):
+    """The answer per user: 200 for every signed-in user unless overridden; anonymous 302."""
+    expected = dict.fromkeys(USERS, 200)
+    expected[ANON] = 302
+    expected.update(overrides)
+    return expected
+
+
+PAGES = {
+    "overview": ("/", _expect()),
+    "own province page (34)": ("/tinh/34/19/", _expect(**{TINH01: 404})),
+    "own old province page (63)": ("/tinh/63/06/", _expect(**{TINH01: 404})),
+    "southern province page": ("/tinh/34/79/", _expect(**{TINH19: 404, TINH01: 404, IPC1: 404})),
+    "scheme list": ("/de-an/?year=2019", _expect()),
+    "scheme page": ("/de-an/{pk}/", _expect(**{TINH01: 404})),
+    "export csv": ("/de-an/xuat/csv/?year=2019", _expect()),
+    "export xlsx": ("/de-an/xuat/xlsx/?year=2019", _expect()),
+    "inbox": ("/hop-thu/", _expect()),
+    "public summary API": ("/api/v1/summary/?year=2019", dict.fromkeys(USERS, 200)),
+    "admin approval queue": (
+        "/admin/budgets/schemeawaitingapproval/",
+        _expect(**{TINH19: 302, TINH01: 302, IPC1: 302, BO: 302}),
+    ),
+    "admin scheme change page": (
+        "/admin/projects/scheme/{pk}/change/",
+        _expect(**{TINH19: 302, TINH01: 302, IPC1: 302, BO: 302}),
+    ),
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_who_gets_what(client, world, page, user):
+    url, expected = PAGES[page]
+    response = _client(client, world, user).get(url.format(pk=world["scheme"].pk))
+    assert response.status_code == expected[user], (page, user)
+
+
+LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]
+
+
+@pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
+@pytest.mark.parametrize("url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019"])
+def test_lists_and_exports_show_only_what_the_user_may_see(client, world, url, user):
+    response = _client(client, world, user).get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert ("KCQG-TN-1" in body.decode("utf-8-sig")) is (user != TINH01)
+
+
+@pytest.mark.parametrize(("user", "sees_money"), [(TINH19, True), (TINH01, False), (BO, True)])
+def test_overview_figures_are_scoped(client, world, user, sees_money):
+    page = _client(client, world, user).get("/?year=2019&fund=national").text
+    # 0,80 tỷ approved in Thái Nguyên: only those who may see it count it.
+    assert ("0,80 tỷ đồng" in page) is sees_money
