@@ -12,6 +12,7 @@ admin.site.index_title = _("Quản trị")
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("de-an/", include("projects.urls")),
+    path("ho-so/", include("submissions.urls")),
     path("hop-thu/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),

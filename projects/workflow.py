@@ -84,15 +84,24 @@ def transition_for(status: str, to: str) -> Transition | None:
 
 def allowed_transitions(scheme: Scheme, user) -> dict[str, Transition]:
     """The moves this user may make on this scheme now (for buttons and checks alike).
-    Visibility is checked by the caller through projects.permissions."""
+    Visibility is checked by the caller through projects.permissions; on top of it, a regional
+    centre takes the submitter's steps only for the schemes it prepares itself (it appraises,
+    not submits, the provinces' schemes)."""
     if not user.is_authenticated:
         return {}
     role = Role.APPROVER if user.is_superuser else user.role
-    return {
+    allowed = {
         to: transition
         for to, transition in TRANSITIONS.get(scheme.status, {}).items()
         if role in transition.roles
     }
+    if role == REGIONAL and scheme.implementing_unit_id != user.organisation_id:
+        allowed = {
+            to: transition
+            for to, transition in allowed.items()
+            if transition.roles != SUBMITTERS
+        }
+    return allowed
 
 
 def roles_waited_for(status: str) -> set[str]:

@@ -3,12 +3,20 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import Role
 from provinces.models import Province, ProvinceMap
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("KC_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Every test starts in Vietnamese, whatever language an earlier request switched on."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture(scope="session")

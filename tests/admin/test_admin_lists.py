@@ -18,6 +18,7 @@ from notifications.models import Notification
 from organisations.models import Organisation
 from projects.models import Scheme, SchemeStatusChange
 from provinces.models import Province, ProvinceMap
+from submissions.models import Attachment, Comment, CostLine
 from tests import factories
 
 PROJECT_APPS = (
@@ -29,6 +30,7 @@ PROJECT_APPS = (
     "establishments",
     "projects",
     "budgets",
+    "submissions",
 )
 ROWS = 4
 
@@ -84,6 +86,19 @@ def one_of_each(db, money_chain, admin_user):
     Notification.objects.create(
         recipient=admin_user, status_change=change, subject="Đã phê duyệt", body="…"
     )
+    scheme = money_chain.contract.allocation.scheme
+    CostLine.objects.create(scheme=scheme, item="Máy móc thiết bị", support_amount=500_000_000)
+    Attachment.objects.create(
+        scheme=scheme,
+        kind=Attachment.Kind.PROPOSAL,
+        original_name="thuyet-minh.pdf",
+        stored_path="attachments/admin-test/thuyet-minh.pdf",
+        size=9,
+        content_type=Attachment.FileType.PDF,
+        sha256="0" * 64,
+        uploaded_by=admin_user,
+    )
+    Comment.objects.create(scheme=scheme, author=admin_user, text="Bổ sung dự toán chi tiết.")
     return {
         model: admin_user if model is User else model._default_manager.first()
         for model in project_models()

@@ -43,7 +43,7 @@ def _scheme(status=S.DRAFT):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_decisions_reach_the_submitter_and_the_next_actors(people, reference_data):
+def test_decisions_reach_the_submitter_and_the_next_actors(reference_data, people):
     scheme = _scheme()
     for to in (S.SUBMITTED, S.BASE_APPRAISED, S.REGISTERED):
         scheme_transition(scheme=scheme, to=to, by=people["submitter"])
@@ -142,8 +142,9 @@ def test_unread_count_in_the_header_and_mark_read(client, people):
 def test_the_beat_schedule_runs_the_reminders_daily():
     from django.conf import settings
 
-    entry = settings.CELERY_BEAT_SCHEDULE["reminders-daily"]
-    assert entry["task"] == "notifications.reminders_send"
+    import notifications.tasks  # noqa: F401 - the worker's autodiscovery imports it the same way
     from khuyencong.celery import app
 
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders-daily"]
+    assert entry["task"] == "notifications.reminders_send"
     assert "notifications.reminders_send" in app.tasks

@@ -174,3 +174,18 @@ def test_two_approvers_at_the_same_moment(postgres_only, reference_data):
     assert sorted(outcomes) == ["approved", "refused"]
     assert Allocation.objects.filter(scheme=scheme).count() == 1
     assert SchemeStatusChange.objects.filter(scheme=scheme).count() == 1
+
+
+def test_a_regional_centre_submits_only_its_own_schemes(db):
+    from organisations.models import Organisation
+
+    ipc1 = Organisation.objects.get(short_name="IPC1")
+    staff = UserFactory(role=Role.REGIONAL, organisation=ipc1, username="ipc1-w")
+    provinces_draft = _thai_nguyen_scheme()
+    with pytest.raises(PermissionDenied):
+        scheme_transition(scheme=provinces_draft, to=S.SUBMITTED, by=staff)
+    own_draft = _thai_nguyen_scheme(implementing_unit=ipc1)
+    scheme_transition(scheme=own_draft, to=S.SUBMITTED, by=staff)
+    # It still appraises the provinces' registered schemes.
+    registered = _thai_nguyen_scheme(status=S.REGISTERED)
+    scheme_transition(scheme=registered, to=S.APPRAISED, by=staff)

@@ -1,0 +1,77 @@
+"""The dossier rows in the admin: shown, never written here. Cost lines carry money and files
+carry checked content: both are written only by submissions/services.py, through the portal."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import money_column
+from submissions.models import Attachment, Comment, CostLine
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+
+@admin.register(CostLine)
+class CostLineAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("scheme", "order", "item", "support_vnd", "counterpart_vnd")
+    list_select_related = ("scheme",)
+    search_fields = ("scheme__code", "item")
+    fields = ("scheme", "order", "item", "support_vnd", "counterpart_vnd")
+    readonly_fields = fields
+
+    support_vnd = money_column("support_amount", _("kinh phí khuyến công hỗ trợ"))
+    counterpart_vnd = money_column("counterpart_amount", _("vốn đối ứng"))
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("original_name", "scheme", "kind", "content_type", "size", "uploaded_by")
+    list_filter = ("kind", "content_type")
+    list_select_related = ("scheme", "uploaded_by")
+    search_fields = ("scheme__code", "original_name", "sha256")
+    date_hierarchy = "uploaded_at"
+    fields = (
+        "scheme",
+        "kind",
+        "label",
+        "original_name",
+        "download",
+        "content_type",
+        "size",
+        "sha256",
+        "stored_path",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("tải xuống"))
+    def download(self, attachment: Attachment) -> str:
+        url = reverse("submissions:attachment-download", args=[attachment.scheme_id, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ("scheme", "author", "created_at", "text")
+    list_select_related = ("scheme", "author")
+    search_fields = ("scheme__code", "text")
+    date_hierarchy = "created_at"
+    fields = ("scheme", "author", "created_at", "text")
+    readonly_fields = fields
