@@ -84,6 +84,13 @@ def _expect(**overrides):
     return expected
 
 
+# The portal is the provinces' and the regional centres'; the ministry reads dossiers there.
+PORTAL_LIST = {BO: 403, PHEDUYET: 403, QUANTRI: 403}
+PORTAL_CREATE = {BO: 403, PHEDUYET: 403, QUANTRI: 403}
+# Edits only while a draft is a draft or returned (this scheme is approved: its own province
+# is sent back to the dossier), and only by those who prepare it.
+PORTAL_EDIT = {TINH19: 302, TINH01: 404, IPC1: 403, BO: 403, PHEDUYET: 403, QUANTRI: 403}
+
 PAGES = {
     "overview": ("/", _expect()),
     "own province page (34)": ("/tinh/34/19/", _expect(**{TINH01: 404})),
@@ -94,6 +101,10 @@ PAGES = {
     "export csv": ("/de-an/xuat/csv/?year=2019", _expect()),
     "export xlsx": ("/de-an/xuat/xlsx/?year=2019", _expect()),
     "inbox": ("/hop-thu/", _expect()),
+    "portal: my schemes": ("/ho-so/", _expect(**PORTAL_LIST)),
+    "portal: new scheme form": ("/ho-so/tao-moi/", _expect(**PORTAL_CREATE)),
+    "portal: scheme dossier": ("/ho-so/{pk}/", _expect(**{TINH01: 404})),
+    "portal: edit form": ("/ho-so/{pk}/sua/", _expect(**PORTAL_EDIT)),
     "public summary API": ("/api/v1/summary/?year=2019", dict.fromkeys(USERS, 200)),
     "admin approval queue": (
         "/admin/budgets/schemeawaitingapproval/",
