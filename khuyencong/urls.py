@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.views import healthz
+from core.views import favicon, healthz
 
 admin.site.site_header = _("Quản lý khuyến công – Bộ Công Thương")
 admin.site.site_title = _("Khuyến công")
 admin.site.index_title = _("Quản trị")
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", favicon),
     path("", include("dashboard.urls")),
     path("de-an/", include("projects.urls")),
     path("ho-so/", include("submissions.urls")),
