@@ -171,7 +171,8 @@ class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
                 return None
         context = {
             **self.admin_site.each_context(request),
-            "title": title,
+            "title": gettext("%(action)s: %(count)d đề án")
+            % {"action": title, "count": len(schemes)},
             "opts": self.model._meta,
             "schemes": schemes,
             "form": form,
