@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.money import BILLION, format_billions, format_number, format_rate
 from dashboard import charts, selectors
+from dashboard.cache import memoized
 from dashboard.forms import ALL_FUNDS, ProgrammeQuery
 from dashboard.selectors import ProgrammeFilter
 from dashboard.tilegrid import tiles
@@ -31,6 +32,10 @@ PREVIOUS_YEARS = 3
 
 
 # Reading the query string ----------------------------------------------------------------------
+
+
+def _plan_years(_programme, visible):
+    return selectors.plan_years(visible)
 
 
 def _visible(user):
@@ -185,7 +190,7 @@ def _until_month(programme: ProgrammeFilter) -> int:
 
 
 def _monthly_chart(programme: ProgrammeFilter, visible, budget: Decimal) -> dict:
-    rows = selectors.monthly_cumulative(programme, visible, previous_years=PREVIOUS_YEARS)
+    rows = memoized(selectors.monthly_cumulative, programme, visible, previous_years=PREVIOUS_YEARS)
     params = _filter_params(programme)
     del params["year"]
     # Each point's year and month are filled in by the chart (str.format); urlencode has
@@ -214,7 +219,7 @@ def _content_chart(programme, visible, english: bool) -> dict:
             "label": f"{row['number']}. {_label(row, english)}",
             "url": scheme_list_url(programme, content_area=row["code"]),
         }
-        for row in selectors.budget_by_content_area(programme, visible)
+        for row in memoized(selectors.budget_by_content_area, programme, visible)
     ]
     return charts.budget_bars(rows)
 
@@ -226,7 +231,7 @@ def _sector_chart(programme, visible, english: bool) -> dict:
             "label": _label(row, english),
             "url": scheme_list_url(programme, sector=row["code"]),
         }
-        for row in selectors.budget_by_sector(programme, visible)
+        for row in memoized(selectors.budget_by_sector, programme, visible)
     ]
     return charts.budget_bars(rows, color=charts.BLUE)
 
@@ -257,7 +262,9 @@ def _behind_rows(programme, visible) -> list[dict]:
             "disbursed": format_billions(scheme.disbursed),
             "lag": format_billions(scheme.lag),
         }
-        for scheme in selectors.schemes_most_behind(programme, visible, on=_measured_on(programme))
+        for scheme in memoized(
+            selectors.schemes_most_behind, programme, visible, on=_measured_on(programme)
+        )
     ]
 
 
@@ -276,7 +283,7 @@ def overview(request):
     query = _query(request, _today().year)
     # The trend covers every year (4 queries): it also tells which years have allocations, for
     # the default year and the year list.
-    trend = selectors.trend_by_year(query.programme, visible)
+    trend = memoized(selectors.trend_by_year, query.programme, visible)
     years = sorted(figures.year for figures in trend)
     if not query.year_chosen:
         query = query.with_year(_default_year(years))
@@ -285,11 +292,11 @@ def overview(request):
     metric = request.GET.get("metric")
     metric = metric if metric in METRICS else "rate"
 
-    summary = selectors.visible_summary(programme, visible)
-    schedule = selectors.schedule_figures(programme, visible, on=_measured_on(programme))
+    summary = memoized(selectors.visible_summary, programme, visible)
+    schedule = memoized(selectors.schedule_figures, programme, visible, on=_measured_on(programme))
     kpis = _kpis(programme, summary, schedule)
 
-    regions = selectors.disbursement_by_region(programme, visible)
+    regions = memoized(selectors.disbursement_by_region, programme, visible)
     region_rows = [
         {
             **row,
@@ -304,7 +311,7 @@ def overview(request):
         for row in regions
     ]
     display_map = programme.display_map
-    provinces = selectors.disbursement_by_province(programme, visible)
+    provinces = memoized(selectors.disbursement_by_province, programme, visible)
     province_rows, merged_new_units = [], False
     for row in provinces:
         label = row["short_name"]
@@ -401,14 +408,14 @@ def province_detail(request, map_version, code):
         code=code,
     )
     visible = _visible(request.user)
-    years = selectors.plan_years(visible)
+    years = memoized(_plan_years, None, visible)
     query = _query(request, _default_year(years), fields=("year", "fund", "as_of"))
     errors = query.errors
     programme = dataclasses.replace(query.programme, province=province, province_map=map_version)
     english = (get_language() or "vi").startswith("en")
 
-    summary = selectors.visible_summary(programme, visible)
-    schedule = selectors.schedule_figures(programme, visible, on=_measured_on(programme))
+    summary = memoized(selectors.visible_summary, programme, visible)
+    schedule = memoized(selectors.schedule_figures, programme, visible, on=_measured_on(programme))
     kpis = _kpis(programme, summary, schedule)
     merged: list[Province] = []
     if map_version == ProvinceMap.NEW_34:

@@ -200,6 +200,10 @@ MAILERS = {
 # contract to 31 December) by more than this share of the amount contracted.
 BEHIND_SCHEDULE_MARGIN_PERCENT = int(env("BEHIND_SCHEDULE_MARGIN_PERCENT", "15"))
 
+# How long the dashboard keeps a computed figure (0: no cache). A safety net only: every
+# committed write of plans, schemes or the ledger moves the data version, which retires them all.
+DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "900"))
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 LOGGING = {

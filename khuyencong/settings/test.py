@@ -14,3 +14,6 @@ WHITENOISE_USE_FINDERS = True
 # Tasks run in-process in tests, whatever REDIS_URL says; the tests about tasks switch to a real
 # worker (tests/notifications/test_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests change data inside transactions that never commit, so nothing would retire cached
+# figures; the cache's own tests switch it on (tests/dashboard/test_cache.py).
+DASHBOARD_CACHE_SECONDS = 0

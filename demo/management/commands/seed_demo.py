@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dashboard.cache import bump_data_version
 from demo.generate import DEFAULT_SEED, existing_plans, generate
 from demo.summary import headline, year_lines
 from demo.users import DEMO_PASSWORD, ensure_users
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             present = existing_plans(world)
             if present == 0:
                 counts = generate(world, seed=seed)
+                # Bulk writes send no signals: retire any figures cached before them.
+                transaction.on_commit(bump_data_version)
                 made = ", ".join(f"{counts[key]} {label}" for key, label in LABELS.items())
                 self.stdout.write(f"Đã tạo dữ liệu minh họa: {made}.")
             elif present == len(PLANS):

@@ -1,0 +1,60 @@
+"""The dashboard's figures, cached (Redis in production) under a data version that every
+committed write of plans, schemes, contracts or the ledger moves on: a figure is computed once
+per version, filter and scope, and never served after the data behind it changed."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+VERSION_KEY = "dashboard:data-version"
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_data_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def bump_on_commit(**kwargs) -> None:
+    transaction.on_commit(bump_data_version)
+
+
+def memoized(selector: Callable, programme, visible, **options):
+    """selector(programme, visible, **options), cached. What the user may see is part of the
+    key as the SQL of `visible` (compiled, not run), or "all" when it is None."""
+    timeout = settings.DASHBOARD_CACHE_SECONDS
+    if not timeout:
+        return selector(programme, visible, **options)
+    scope = "all" if visible is None else str(visible.query)
+    parts = (data_version(), scope, selector.__module__, selector.__qualname__, programme, options)
+    key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = (
+            selector(programme, visible, **options)
+            if programme is not None
+            else selector(visible, **options)
+        )
+        cache.set(key, value, timeout)
+    return value
+
+
+def connect(models) -> None:
+    for model in models:
+        post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"dashboard-{model.__name__}")
+        post_delete.connect(
+            bump_on_commit, sender=model, dispatch_uid=f"dashboard-del-{model.__name__}"
+        )

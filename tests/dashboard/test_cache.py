@@ -1,0 +1,40 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboard.cache import data_version
+from tests.factories import AllocationFactory, ContractFactory
+
+URL = "/?year=2019&fund=national"
+
+
+@pytest.fixture
+def cached(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_are_cached_until_the_data_changes(cached, reference_data, client, ministry_user):
+    ContractFactory()
+    client.force_login(ministry_user)
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(URL).text
+    with CaptureQueriesContext(connection) as warm:
+        client.get(URL)
+    assert len(warm) < len(cold)
+    assert "1,00 tỷ đồng" in first
+    version = data_version()
+    AllocationFactory(plan=ContractFactory._meta.model.objects.get().allocation.plan)
+    assert data_version() > version  # the committed write retired the cached figures
+    assert "2,00 tỷ đồng" in client.get(URL).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_scope_has_its_own_figures(cached, reference_data, client, ministry_user, ha_noi_user):
+    ContractFactory()  # in Thái Nguyên
+    client.force_login(ministry_user)
+    assert "1,00 tỷ đồng" in client.get(URL).text
+    client.force_login(ha_noi_user)
+    assert "1,00 tỷ đồng" not in client.get(URL).text
