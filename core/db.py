@@ -34,3 +34,30 @@ class DayNumber(Func):
 
 def day_number(day: datetime.date) -> int:
     return (day - EPOCH).days
+
+
+class YearEndDayNumber(Func):
+    """31 December of a year (an integer expression) as a DayNumber: one expression for the
+    database instead of a CASE over every possible year."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"YearEndDayNumber is not written for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=(
+                "CAST(julianday(printf('%%04d-12-31', %(expressions)s)) "
+                f"- julianday('{EPOCH}') AS INTEGER)"
+            ),
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=f"(make_date((%(expressions)s)::int, 12, 31) - DATE '{EPOCH}')",
+        )

@@ -3,13 +3,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.db import DayNumber, day_number
+from core.db import DayNumber, YearEndDayNumber, day_number
 from core.models import FoldedSearchModel, MoneyField, TimeStampedModel
 from establishments.models import Establishment
 from organisations.models import Organisation
@@ -29,17 +29,6 @@ def _total(queryset: models.QuerySet, group: str, expression) -> Coalesce:
     """SUM(expression) over `queryset`, grouped by the outer row it is correlated with."""
     summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
     return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=_MONEY)
-
-
-def _deadline_day() -> Case:
-    """Day number of 31 December of the scheme's plan year: the disbursement deadline."""
-    return Case(
-        *(
-            When(plan_year=year, then=Value(day_number(datetime.date(year, 12, 31))))
-            for year in range(2012, 2101)
-        ),
-        output_field=models.IntegerField(),
-    )
 
 
 class SchemeQuerySet(models.QuerySet):
@@ -96,8 +85,9 @@ class SchemeQuerySet(models.QuerySet):
             margin_percent = settings.BEHIND_SCHEDULE_MARGIN_PERCENT
         today = Value(day_number(as_of))
         start = DayNumber(F("first_signed_on"))
+        # The disbursement deadline: 31 December of the plan year.
         deadline = (
-            _deadline_day()
+            YearEndDayNumber(F("plan_year"))
             if plan_year is None
             else Value(day_number(datetime.date(plan_year, 12, 31)))
         )
