@@ -50,7 +50,7 @@ class YearEndDayNumber(Func):
             compiler,
             connection,
             template=(
-                "CAST(julianday(printf('%%04d-12-31', %(expressions)s)) "
+                "CAST(julianday((%(expressions)s) || '-12-31') "
                 f"- julianday('{EPOCH}') AS INTEGER)"
             ),
         )
