@@ -43,11 +43,7 @@ def memoized(selector: Callable, programme, visible, **options):
     key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
-        value = (
-            selector(programme, visible, **options)
-            if programme is not None
-            else selector(visible, **options)
-        )
+        value = selector(programme, visible, **options)
         cache.set(key, value, timeout)
     return value
 

@@ -38,3 +38,12 @@ def test_each_scope_has_its_own_figures(cached, reference_data, client, ministry
     assert "1,00 tỷ đồng" in client.get(URL).text
     client.force_login(ha_noi_user)
     assert "1,00 tỷ đồng" not in client.get(URL).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_cached_page_answers(cached, reference_data, client, ministry_user):
+    ContractFactory()
+    client.force_login(ministry_user)
+    for url in (URL, "/tinh/34/19/?year=2019", "/tinh/63/19/?year=2019"):
+        for _ in range(2):  # computed, then from the cache
+            assert client.get(url).status_code == 200, url
