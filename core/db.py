@@ -50,8 +50,7 @@ class YearEndDayNumber(Func):
             compiler,
             connection,
             template=(
-                "CAST(julianday((%(expressions)s) || '-12-31') "
-                f"- julianday('{EPOCH}') AS INTEGER)"
+                f"CAST(julianday((%(expressions)s) || '-12-31') - julianday('{EPOCH}') AS INTEGER)"
             ),
         )
 

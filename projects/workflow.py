@@ -97,9 +97,7 @@ def allowed_transitions(scheme: Scheme, user) -> dict[str, Transition]:
     }
     if role == REGIONAL and scheme.implementing_unit_id != user.organisation_id:
         allowed = {
-            to: transition
-            for to, transition in allowed.items()
-            if transition.roles != SUBMITTERS
+            to: transition for to, transition in allowed.items() if transition.roles != SUBMITTERS
         }
     return allowed
 
