@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from accounts.models import Role
+from accounts.models import Role, User
 from notifications.models import Notification
 from notifications.services import reminders_send, status_change_notify
 from projects.models import Scheme, SchemeStatusChange
@@ -148,3 +148,28 @@ def test_the_beat_schedule_runs_the_reminders_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-daily"]
     assert entry["task"] == "notifications.reminders_send"
     assert "notifications.reminders_send" in app.tasks
+
+
+def test_who_is_told_follows_the_visibility_doorway(people):
+    """users_who_see(scheme) is projects.permissions' rule read from the scheme's side: the two
+    must agree for every user."""
+    from notifications.services import users_who_see
+    from organisations.models import Organisation
+    from projects.permissions import schemes_visible_to
+
+    ipc1 = Organisation.objects.get(short_name="IPC1")
+    UserFactory(role=Role.REGIONAL, organisation=ipc1, username="ipc1-n")
+    schemes = [
+        _scheme(),
+        SchemeFactory(province=Province.objects.get(code="79", map_version="34")),
+        SchemeFactory(
+            province=Province.objects.get(code="79", map_version="34"), implementing_unit=ipc1
+        ),
+    ]
+    for scheme in schemes:
+        told = set(users_who_see(scheme))
+        for user in User.objects.filter(is_active=True):
+            assert (user in told) is schemes_visible_to(user).filter(pk=scheme.pk).exists(), (
+                scheme.code,
+                user.username,
+            )
