@@ -178,7 +178,7 @@ class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
             "form": form,
             "action": request.POST.get("action"),
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "total_requested": sum(s.support_requested for s in schemes),
+            "total_requested": queryset.aggregate(total=money_sum("support_requested"))["total"],
             **(extra or {}),
         }
         return TemplateResponse(request, "admin/budgets/approval_decision.html", context)

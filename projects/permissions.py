@@ -35,3 +35,29 @@ def schemes_visible_to(user: User) -> QuerySet[Scheme]:
     if user.role == Role.REGIONAL and user.organisation_id:
         own |= Q(implementing_unit_id=user.organisation_id)
     return Scheme.objects.filter(own)
+
+
+def schemes_prepared_by(user: User) -> QuerySet[Scheme]:
+    """The schemes the user's unit prepares: prepares() for a whole queryset."""
+    if not user.is_authenticated:
+        return Scheme.objects.none()
+    if user.role == Role.PROVINCE and user.province_id:
+        own = Q(province__successor_id=user.province_id)
+    elif user.role == Role.REGIONAL and user.organisation_id:
+        own = Q(implementing_unit_id=user.organisation_id)
+    else:
+        return Scheme.objects.none()
+    return schemes_visible_to(user).filter(own)
+
+
+def prepares(user: User, scheme: Scheme) -> bool:
+    """Whether the user's unit prepares the scheme (and so submits, withdraws and edits it): the
+    province it belongs to (old provinces merged into the user's unit included), or the regional
+    centre that implements it."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.PROVINCE and user.province_id:
+        return scheme.province.successor_id == user.province_id
+    if user.role == Role.REGIONAL and user.organisation_id:
+        return scheme.implementing_unit_id == user.organisation_id
+    return False

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from projects.models import Scheme
+from projects.permissions import prepares
 
 S = Scheme.Status
 PROVINCE, REGIONAL, MINISTRY, APPROVER = Role.PROVINCE, Role.REGIONAL, Role.MINISTRY, Role.APPROVER
@@ -84,9 +85,9 @@ def transition_for(status: str, to: str) -> Transition | None:
 
 def allowed_transitions(scheme: Scheme, user) -> dict[str, Transition]:
     """The moves this user may make on this scheme now (for buttons and checks alike).
-    Visibility is checked by the caller through projects.permissions; on top of it, a regional
-    centre takes the submitter's steps only for the schemes it prepares itself (it appraises,
-    not submits, the provinces' schemes)."""
+    Visibility is checked by the caller through projects.permissions; on top of it, the
+    submitter's steps (submit, withdraw, register, resubmit) belong to the unit that prepares
+    the scheme: a regional centre appraises, not submits, the provinces' schemes."""
     if not user.is_authenticated:
         return {}
     role = Role.APPROVER if user.is_superuser else user.role
@@ -95,10 +96,8 @@ def allowed_transitions(scheme: Scheme, user) -> dict[str, Transition]:
         for to, transition in TRANSITIONS.get(scheme.status, {}).items()
         if role in transition.roles
     }
-    if role == REGIONAL and scheme.implementing_unit_id != user.organisation_id:
-        allowed = {
-            to: transition for to, transition in allowed.items() if transition.roles != SUBMITTERS
-        }
+    if not prepares(user, scheme):
+        allowed = {to: t for to, t in allowed.items() if t.roles != SUBMITTERS}
     return allowed
 
 

@@ -5,12 +5,12 @@ draft or has been returned for changes."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from projects.models import Scheme
-from projects.permissions import schemes_visible_to
+from projects.permissions import prepares, schemes_prepared_by
 
 PORTAL_ROLES = frozenset({Role.PROVINCE, Role.REGIONAL})
 EDITABLE = frozenset({Scheme.Status.DRAFT, Scheme.Status.RETURNED})
@@ -30,28 +30,16 @@ def uses_portal(user: User) -> bool:
     return user.is_authenticated and user.role in PORTAL_ROLES
 
 
-def _owned(user: User) -> Q:
-    if user.role == Role.PROVINCE and user.province_id:
-        return Q(province__successor_id=user.province_id)
-    if user.role == Role.REGIONAL and user.organisation_id:
-        return Q(implementing_unit_id=user.organisation_id)
-    return Q(pk__in=[])
-
-
 def schemes_owned_by(user: User) -> QuerySet[Scheme]:
     """The schemes whose dossier the user prepares: a province user's province (old provinces
     merged into it included), a regional user's centre's own schemes."""
     if not uses_portal(user):
         return Scheme.objects.none()
-    return schemes_visible_to(user).filter(_owned(user))
+    return schemes_prepared_by(user)
 
 
 def owns(user: User, scheme: Scheme) -> bool:
-    if not uses_portal(user):
-        return False
-    if user.role == Role.PROVINCE:
-        return scheme.province.successor_id == user.province_id
-    return scheme.implementing_unit_id == user.organisation_id
+    return uses_portal(user) and prepares(user, scheme)
 
 
 def can_edit_dossier(user: User, scheme: Scheme) -> Decision:

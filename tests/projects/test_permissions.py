@@ -63,3 +63,17 @@ def test_anonymous_sees_nothing(schemes):
     from django.contrib.auth.models import AnonymousUser
 
     assert not schemes_visible_to(AnonymousUser()).exists()
+
+
+def test_prepares_agrees_with_schemes_prepared_by(schemes, thai_nguyen_user, ha_noi_user):
+    from projects.permissions import prepares, schemes_prepared_by
+
+    ipc1 = Organisation.objects.get(short_name="IPC1")
+    regional = UserFactory(role=Role.REGIONAL, organisation=ipc1)
+    own = SchemeFactory(province=_unit("68", "63"), implementing_unit=ipc1)
+    for user in (thai_nguyen_user, ha_noi_user, regional, UserFactory(role=Role.MINISTRY)):
+        prepared = set(schemes_prepared_by(user).values_list("pk", flat=True))
+        for scheme in [*schemes.values(), own]:
+            assert prepares(user, scheme) is (scheme.pk in prepared), (user, scheme)
+    assert prepares(regional, own) and not prepares(regional, schemes["thai_nguyen_2019"])
+    assert prepares(thai_nguyen_user, schemes["bac_kan_2019"])
