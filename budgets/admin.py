@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets import services
-from budgets.models import ZERO, Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+from budgets.models import (
+    ZERO,
+    Allocation,
+    AllocationChange,
+    AnnualPlan,
+    Contract,
+    ContractAmendment,
+    ContractTranche,
+    Disbursement,
+    PlanBatch,
+)
 from core.admin import (
     AddChangeFieldsAdminMixin,
     FoldedSearchAdminMixin,
@@ -175,6 +185,17 @@ class ContractInline(ReadOnlyInline):
         )
 
 
+class AllocationChangeInline(ReadOnlyInline):
+    model = AllocationChange
+    fields = ("decided_on", "decision_number", "before_vnd", "after_vnd", "reason", "recorded_by")
+
+    before_vnd = money_column("amount_before", _("kinh phí trước"))
+    after_vnd = money_column("amount_after", _("kinh phí sau"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "allocation__scheme")
+
+
 class AllocationForm(MoneyForm):
     """A new allocation takes its plan from the batch chosen; a changed one stays in its plan.
     allocation_set() updates the scheme's allocation in that plan if there is one, so adding a
@@ -226,7 +247,7 @@ class AllocationAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHist
         "batch__decision_number",
     )
     autocomplete_fields = ("scheme", "batch")
-    inlines = (ContractInline,)
+    inlines = (ContractInline, AllocationChangeInline)
     add_fields = ("scheme", "batch", "amount")
     change_fields = (
         "scheme",
@@ -290,6 +311,27 @@ class DisbursementInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
+class ContractTrancheInline(ReadOnlyInline):
+    model = ContractTranche
+    fields = ("number", "due_on", "amount_vnd")
+
+    amount_vnd = money_column("amount", _("số tiền dự kiến"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("contract")
+
+
+class ContractAmendmentInline(ReadOnlyInline):
+    model = ContractAmendment
+    fields = ("number", "signed_on", "before_vnd", "after_vnd", "reason", "recorded_by")
+
+    before_vnd = money_column("value_before", _("giá trị trước"))
+    after_vnd = money_column("value_after", _("giá trị sau"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "contract")
+
+
 class ContractForm(MoneyForm):
     positive_fields = ("value",)
 
@@ -313,7 +355,7 @@ class ContractAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHistor
     date_hierarchy = "signed_on"
     search_fields = ("number", "allocation__scheme__search_text", "contractor__search_text")
     autocomplete_fields = ("allocation", "contractor")
-    inlines = (DisbursementInline,)
+    inlines = (DisbursementInline, ContractTrancheInline, ContractAmendmentInline)
     add_fields = ("allocation", "kind", "number", "signed_on", "value", "contractor")
     # The value and the signing date bound the ledger: fixed once signed.
     change_fields = (
@@ -425,5 +467,6 @@ class DisbursementAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHi
         return disbursement.contract.allocation.scheme.code
 
 
-# The approval queue lives in its own module; importing it registers it.
-from budgets import approvals_admin  # noqa: E402, F401
+# The approval queue, and the records of envelopes, settlement and closing, live in their own
+# modules; importing them registers them.
+from budgets import approvals_admin, ledger_admin  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from core.models import MoneyField, TimeStampedModel
 from organisations.models import Organisation
 from projects.models import Fund, Scheme
+from provinces.models import Province
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=0))
 
@@ -229,6 +231,464 @@ class Disbursement(TimeStampedModel):
             default=F(f"{prefix}amount"),
             output_field=DecimalField(max_digits=18, decimal_places=0),
         )
+
+
+# Envelopes: how a plan's money is divided between regional centres and provinces.
+
+
+class Envelope(TimeStampedModel):
+    """The part of a plan set aside for one regional centre (the schemes it implements) or one
+    province (the schemes located there). A scheme counts in its centre's envelope if the plan
+    sets one, otherwise in its province's; a scheme in neither is bound by the plan alone."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="envelopes"
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("trung tâm khuyến công vùng"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": Organisation.Kind.REGIONAL_CENTRE},
+    )
+    amount = MoneyField(_("kinh phí phân bổ"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "organisation__name", "province__code"]
+        verbose_name = _("hạn mức phân bổ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hạn mức phân bổ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(province__isnull=True, organisation__isnull=False)
+                | Q(province__isnull=False, organisation__isnull=True),
+                name="envelope_for_province_or_centre",
+                violation_error_message=_(
+                    "Hạn mức phân bổ dành cho đúng một tỉnh hoặc một trung tâm vùng."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "province"],
+                condition=Q(province__isnull=False),
+                name="envelope_once_per_province",
+                violation_error_message=_("Kế hoạch đã có hạn mức cho tỉnh này."),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="envelope_once_per_centre",
+                violation_error_message=_("Kế hoạch đã có hạn mức cho trung tâm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="envelope_not_negative",
+                violation_error_message=_("Hạn mức phân bổ không được âm."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        holder = self.organisation if self.organisation_id else self.province.name
+        return f"{holder} – {self.plan.year}"
+
+
+class EnvelopeTransfer(TimeStampedModel):
+    """A mid-year re-allocation (điều chỉnh phân bổ) from one envelope of a plan to another."""
+
+    plan = models.ForeignKey(
+        AnnualPlan,
+        verbose_name=_("kế hoạch"),
+        on_delete=models.PROTECT,
+        related_name="envelope_transfers",
+    )
+    source = models.ForeignKey(
+        Envelope,
+        verbose_name=_("chuyển từ"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    target = models.ForeignKey(
+        Envelope,
+        verbose_name=_("chuyển đến"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    amount = MoneyField(_("số tiền điều chỉnh"))
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    reason = models.TextField(_("lý do"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "decided_on", "pk"]
+        verbose_name = _("điều chỉnh hạn mức phân bổ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "điều chỉnh hạn mức phân bổ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="envelope_transfer_positive",
+                violation_error_message=_("Số tiền điều chỉnh phải lớn hơn 0."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="envelope_transfer_two_envelopes",
+                violation_error_message=_("Hạn mức chuyển đi và nhận về phải khác nhau."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number}: {self.source} → {self.target}"
+
+
+class AllocationChange(TimeStampedModel):
+    """A change of the support approved for a scheme (điều chỉnh kinh phí), with its decision."""
+
+    allocation = models.ForeignKey(
+        Allocation,
+        verbose_name=_("kinh phí được duyệt"),
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    amount_before = MoneyField(_("kinh phí trước"))
+    amount_after = MoneyField(_("kinh phí sau"))
+    reason = models.TextField(_("lý do"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["allocation", "decided_on", "pk"]
+        verbose_name = _("điều chỉnh kinh phí được duyệt")
+        verbose_name_plural = pgettext_lazy("số nhiều", "điều chỉnh kinh phí được duyệt")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount_before=F("amount_after")),
+                name="allocation_change_changes",
+                violation_error_message=_("Kinh phí sau điều chỉnh phải khác kinh phí trước."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} ({self.decided_on:%d/%m/%Y})"
+
+
+# Contracts: the planned payments, the amendments and the liquidation.
+
+
+class ContractTranche(TimeStampedModel):
+    """One planned payment (đợt thanh toán) of a contract's schedule."""
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("hợp đồng / giao nhiệm vụ"),
+        on_delete=models.CASCADE,
+        related_name="tranches",
+    )
+    number = models.PositiveSmallIntegerField(_("đợt"))
+    due_on = models.DateField(_("ngày dự kiến"))
+    amount = MoneyField(_("số tiền dự kiến"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "number"]
+        verbose_name = _("đợt thanh toán dự kiến")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đợt thanh toán dự kiến")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="tranche_number_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="tranche_amount_positive",
+                violation_error_message=_("Số tiền của một đợt thanh toán phải lớn hơn 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} – đợt {self.number}"
+
+
+class ContractAmendment(TimeStampedModel):
+    """An amendment (phụ lục hợp đồng, quyết định điều chỉnh) that changes a contract's value."""
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("hợp đồng / giao nhiệm vụ"),
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
+    number = models.CharField(_("số phụ lục / quyết định"), max_length=60)
+    signed_on = models.DateField(_("ngày ký"))
+    value_before = MoneyField(_("giá trị trước"))
+    value_after = MoneyField(_("giá trị sau"))
+    reason = models.TextField(_("lý do"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "signed_on", "pk"]
+        verbose_name = _("điều chỉnh hợp đồng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "điều chỉnh hợp đồng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "number"],
+                name="amendment_number_per_contract",
+                violation_error_message=_("Hợp đồng đã có phụ lục số này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value_after__gt=0),
+                name="amendment_value_positive",
+                violation_error_message=_("Giá trị hợp đồng sau điều chỉnh phải lớn hơn 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} – {self.number}"
+
+
+class ContractLiquidation(TimeStampedModel):
+    """The liquidation (thanh lý) of a contract: the value finally accepted, after which the
+    ledger may only bring the net paid to that value."""
+
+    contract = models.OneToOneField(
+        Contract,
+        verbose_name=_("hợp đồng / giao nhiệm vụ"),
+        on_delete=models.PROTECT,
+        related_name="liquidation",
+    )
+    number = models.CharField(_("số biên bản thanh lý"), max_length=60)
+    signed_on = models.DateField(_("ngày thanh lý"))
+    final_value = MoneyField(_("giá trị quyết toán hợp đồng"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed_on", "pk"]
+        verbose_name = _("thanh lý hợp đồng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thanh lý hợp đồng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_value__gte=0),
+                name="liquidation_value_not_negative",
+                violation_error_message=_("Giá trị thanh lý không được âm."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} – {self.number}"
+
+
+class Settlement(TimeStampedModel):
+    """The settlement (quyết toán) of a scheme's support in one plan: what was finally spent
+    (the net disbursed on the settlement date) and what goes back to the budget."""
+
+    allocation = models.OneToOneField(
+        Allocation,
+        verbose_name=_("kinh phí được duyệt"),
+        on_delete=models.PROTECT,
+        related_name="settlement",
+    )
+    decision_number = models.CharField(_("số quyết định quyết toán"), max_length=60)
+    settled_on = models.DateField(_("ngày quyết toán"))
+    settled_amount = MoneyField(_("kinh phí quyết toán"))
+    returned_amount = MoneyField(_("kinh phí hoàn trả ngân sách"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["settled_on", "pk"]
+        verbose_name = _("quyết toán đề án")
+        verbose_name_plural = pgettext_lazy("số nhiều", "quyết toán đề án")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(settled_amount__gte=0) & Q(returned_amount__gte=0),
+                name="settlement_amounts_not_negative",
+                violation_error_message=_("Số quyết toán và số hoàn trả không được âm."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} – {self.decision_number}"
+
+
+# Rules and periods.
+
+
+class AdvanceRule(TimeStampedModel):
+    """The advance rates in force over a period, for one kind of scheme or for all: the first
+    advance and the ceiling of advances outstanding, in per cent of the contract value. Data,
+    not constants: the rates come from circulars that change."""
+
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    scheme_kind = models.CharField(
+        _("loại đề án"),
+        max_length=10,
+        choices=Scheme.Kind.choices,
+        blank=True,
+        help_text=_("Để trống: áp dụng cho mọi loại đề án."),
+    )
+    first_advance_rate = models.DecimalField(
+        _("tạm ứng lần đầu tối đa (%)"), max_digits=5, decimal_places=2
+    )
+    advance_cap_rate = models.DecimalField(
+        _("tổng tạm ứng tối đa (%)"), max_digits=5, decimal_places=2
+    )
+    legal_basis = models.TextField(_("căn cứ pháp lý"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["valid_from", "scheme_kind"]
+        verbose_name = _("quy định tạm ứng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "quy định tạm ứng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_advance_rate__gte=0, first_advance_rate__lte=100)
+                & Q(advance_cap_rate__gte=0, advance_cap_rate__lte=100),
+                name="advance_rates_are_percentages",
+                violation_error_message=_("Tỷ lệ tạm ứng phải từ 0 đến 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_advance_rate__lte=F("advance_cap_rate")),
+                name="advance_first_within_cap",
+                violation_error_message=_(
+                    "Tỷ lệ tạm ứng lần đầu không được lớn hơn tỷ lệ tạm ứng tối đa."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="advance_rule_validity_ordered",
+                violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_scheme_kind_display() if self.scheme_kind else _("mọi loại đề án")
+        return f"{kind}, từ {self.valid_from:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            return  # the constraint says so
+        overlapping = AdvanceRule.objects.filter(scheme_kind=self.scheme_kind).exclude(pk=self.pk)
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        clash = overlapping.first()
+        if clash is not None:
+            raise ValidationError(
+                _("Thời gian hiệu lực trùng với quy định %(rule)s.") % {"rule": clash}
+            )
+
+
+class PeriodLock(TimeStampedModel):
+    """The closing of a year's books (khoá sổ) for one fund, and its re-opening if any. A year
+    is closed while it has a row not re-opened; closing it again adds a new row, so every
+    closing and re-opening stays on record."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    fund = models.CharField(_("nguồn kinh phí"), max_length=10, choices=Fund.choices)
+    closed_on = models.DateField(_("ngày khoá sổ"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người khoá sổ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    reopened_on = models.DateField(_("ngày mở lại"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người mở lại"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "fund", "-closed_on", "-pk"]
+        verbose_name = _("khoá sổ năm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "khoá sổ năm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "fund"],
+                condition=Q(reopened_on__isnull=True),
+                name="period_closed_once",
+                violation_error_message=_("Năm này đã khoá sổ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_on__isnull=True, reopened_by__isnull=True, reopen_reason="")
+                | (Q(reopened_on__isnull=False, reopened_by__isnull=False) & ~Q(reopen_reason="")),
+                name="period_reopened_with_reason",
+                violation_error_message=_("Mở lại sổ phải ghi ngày, người mở và lý do."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.get_fund_display()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.reopened_on is None
 
 
 class SchemeAwaitingApproval(Scheme):

@@ -1,70 +1,89 @@
-"""Every write of money: plan batches, allocations, contracts and the disbursement ledger.
+"""Every write of money: plan batches, allocations, contracts and the disbursement ledger; the
+services of envelopes, contract amendments, settlement and the closing of a year live in
+budgets.envelopes, budgets.contracts and budgets.closing and are imported from here.
 
 The chain disbursed ≤ contracted ≤ approved ≤ envelope must hold per contract, per scheme and
 per plan at every moment. Each service locks the row that bounds what it writes (plan, then
 allocation, then contract: always in that order, so two services never wait on each other),
 recomputes the sums under the lock and refuses, with a Vietnamese message, what would break
 the chain. Two payments racing on one contract therefore run one after the other, and the
-second sees the first."""
+second sees the first. Every service first asks budgets.ledger.assert_period_open whether the
+years it writes into are still open."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from budgets.closing import allocation_settle, year_close, year_reopen
+from budgets.contracts import (
+    TrancheInput,
+    assert_not_settled,
+    contract_amend,
+    contract_liquidate,
+    contract_tranches_set,
+    replace_tranches,
+)
+from budgets.envelopes import assert_within_envelope, envelope_set, envelope_transfer
+from budgets.ledger import (
+    MoneyChainError,
+    PeriodClosedError,
+    advance_rule_on,
+    allocation_contracted,
+    assert_not_future,
+    assert_period_open,
+    assert_periods_open,
+    contract_advanced,
+    contract_disbursed,
+    day,
+    plan_allocated,
+    plan_envelope,
+    share,
+    today,
+)
+from budgets.ledger import lock as _lock
+from budgets.ledger import save as _save
 from budgets.models import (
     Allocation,
+    AllocationChange,
     AnnualPlan,
     Contract,
+    ContractLiquidation,
     Disbursement,
     PlanBatch,
-    money_sum,
 )
-from core.money import format_vnd
+from core.money import format_rate, format_vnd
 from organisations.models import Organisation
 from projects.models import Scheme
 from projects.services import lock_for_transition, record_transition
 
-
-class MoneyChainError(ValidationError):
-    """A write that would break disbursed ≤ contracted ≤ approved ≤ envelope."""
-
-
-def _save(obj: Model, by: User | None) -> None:
-    obj.full_clean()
-    obj._history_user = by  # recorded in the object's history with the change
-    obj.save()
-
-
-def _lock[M: Model](obj: M) -> M:
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
-
-
-def plan_envelope(plan: AnnualPlan) -> Decimal:
-    return plan.batches.aggregate(total=money_sum("amount"))["total"]
-
-
-def plan_allocated(plan: AnnualPlan, exclude: Allocation | None = None) -> Decimal:
-    allocations = plan.allocations.all()
-    if exclude is not None and exclude.pk:
-        allocations = allocations.exclude(pk=exclude.pk)
-    return allocations.aggregate(total=money_sum("amount"))["total"]
-
-
-def allocation_contracted(allocation: Allocation) -> Decimal:
-    return allocation.contracts.aggregate(total=money_sum("value"))["total"]
-
-
-def contract_disbursed(contract: Contract, on: datetime.date | None = None) -> Decimal:
-    """Net amount paid out under the contract (advances + payments − refunds), up to `on`."""
-    entries = contract.disbursements.all()
-    if on is not None:
-        entries = entries.filter(paid_on__lte=on)
-    return entries.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
+__all__ = [
+    "MoneyChainError",
+    "PeriodClosedError",
+    "allocation_contracted",
+    "allocation_set",
+    "allocation_settle",
+    "assert_period_open",
+    "contract_amend",
+    "contract_disbursed",
+    "contract_liquidate",
+    "contract_sign",
+    "contract_tranches_set",
+    "disbursement_record",
+    "envelope_set",
+    "envelope_transfer",
+    "plan_allocated",
+    "plan_batch_add",
+    "plan_envelope",
+    "scheme_approve",
+    "schemes_approve",
+    "year_close",
+    "year_reopen",
+]
 
 
 @transaction.atomic
@@ -78,6 +97,7 @@ def plan_batch_add(
     by: User | None = None,
 ) -> PlanBatch:
     plan = _lock(plan)
+    assert_periods_open(plan, decision_date)
     batch = PlanBatch(
         plan=plan,
         number=number,
@@ -96,10 +116,16 @@ def allocation_set(
     batch: PlanBatch,
     amount: Decimal,
     by: User | None = None,
+    decided_on: datetime.date | None = None,
+    decision_number: str = "",
+    reason: str = "",
 ) -> Allocation:
     """Approve `amount` of support for `scheme` in the batch's plan, or change the amount
-    approved before. Refused beyond the plan's remaining envelope or below what is contracted."""
+    approved before (recorded as an AllocationChange with its decision and reason). Refused
+    beyond the plan's remaining money, beyond the envelope of the scheme's centre or province
+    when the plan sets one, or below what is contracted."""
     plan = _lock(batch.plan)
+    assert_periods_open(plan, decided_on)
     # A pilot scheme runs over several years and is funded from each year's plan.
     other_year = plan.year != scheme.plan_year and not (
         scheme.kind == Scheme.Kind.PILOT and plan.year > scheme.plan_year
@@ -126,7 +152,9 @@ def allocation_set(
                 "remaining": format_vnd(remaining),
             }
         )
+    assert_within_envelope(plan=plan, scheme=scheme, allocation=allocation, amount=amount)
     if allocation.pk:
+        assert_not_settled(allocation)
         contracted = allocation_contracted(allocation)
         if amount < contracted:
             raise MoneyChainError(
@@ -140,9 +168,22 @@ def allocation_set(
                     "contracted": format_vnd(contracted),
                 }
             )
+    if allocation.pk and allocation.amount != amount:
+        if decided_on is not None:
+            assert_not_future(decided_on, _("Ngày quyết định"))
+        change = AllocationChange(
+            allocation=allocation,
+            decided_on=decided_on or today(),
+            decision_number=decision_number,
+            amount_before=allocation.amount,
+            amount_after=amount,
+            reason=reason,
+            recorded_by=by,
+        )
+        _save(change, by)
     allocation.batch = batch
     allocation.amount = amount
-    _save(allocation, by)
+    _save(allocation, by)  # last: what recomputes on an allocation's save sees the change
     return allocation
 
 
@@ -156,9 +197,14 @@ def contract_sign(
     value: Decimal,
     contractor: Organisation,
     by: User | None = None,
+    tranches: Sequence[TrancheInput] | None = None,
 ) -> Contract:
-    """Record a contract or task assignment; refused beyond the support approved."""
+    """Record a contract or task assignment, with its payment schedule if given as (due
+    date, amount) pairs; refused beyond the support approved, or dated after today."""
     allocation = _lock(allocation)
+    assert_periods_open(allocation.plan, signed_on)
+    assert_not_future(signed_on, _("Ngày ký hợp đồng"))
+    assert_not_settled(allocation)
     contracted = allocation_contracted(allocation)
     if contracted + value > allocation.amount:
         raise MoneyChainError(
@@ -183,6 +229,8 @@ def contract_sign(
         contractor=contractor,
     )
     _save(contract, by)
+    if tranches is not None:
+        replace_tranches(contract, tranches, by)
     return contract
 
 
@@ -198,8 +246,13 @@ def disbursement_record(
     note: str = "",
 ) -> Disbursement:
     """Record an advance, a payment or a refund against a contract. Refused before the contract
-    was signed, beyond its value, or for a refund larger than what was paid out."""
+    was signed or after today, beyond its value (its liquidated value once liquidated), for a
+    refund larger than what was paid out, or for an advance beyond the rates of the advance
+    rule in force on the voucher's date."""
     contract = _lock(contract)
+    assert_periods_open(contract.allocation.plan, paid_on)
+    assert_not_future(paid_on, _("Ngày chứng từ"))
+    assert_not_settled(contract.allocation)
     if paid_on < contract.signed_on:
         raise MoneyChainError(
             _("Ngày chứng từ %(paid)s trước ngày ký %(contract)s (%(signed)s).")
@@ -226,7 +279,47 @@ def disbursement_record(
                     "paid": format_vnd(refundable),
                 }
             )
-    elif disbursed + amount > contract.value:
+    else:
+        _assert_payable(contract, kind, amount, paid_on, disbursed)
+    disbursement = Disbursement(
+        contract=contract,
+        kind=kind,
+        amount=amount,
+        paid_on=paid_on,
+        voucher_number=voucher_number,
+        recorded_by=by,
+        note=note,
+    )
+    _save(disbursement, by)
+    return disbursement
+
+
+def _assert_payable(
+    contract: Contract, kind: str, amount: Decimal, paid_on: datetime.date, disbursed: Decimal
+) -> None:
+    """An advance or a payment: within the contract's value (or the value it was liquidated
+    at), and an advance within the advance rule in force on its date."""
+    liquidation = ContractLiquidation.objects.filter(contract=contract).first()
+    if liquidation is not None and kind == Disbursement.Kind.ADVANCE:
+        raise MoneyChainError(
+            _("Không tạm ứng cho %(contract)s: đã thanh lý ngày %(day)s.")
+            % {"contract": contract, "day": day(liquidation.signed_on)}
+        )
+    if liquidation is not None and disbursed + amount > liquidation.final_value:
+        raise MoneyChainError(
+            _(
+                "Số tiền %(amount)s vượt phần còn lại của %(contract)s: giá trị thanh lý "
+                "%(value)s, đã giải ngân %(paid)s, còn %(remaining)s."
+            )
+            % {
+                "amount": format_vnd(amount),
+                "contract": contract,
+                "value": format_vnd(liquidation.final_value),
+                "paid": format_vnd(disbursed),
+                "remaining": format_vnd(liquidation.final_value - disbursed),
+            }
+        )
+    if disbursed + amount > contract.value:
         raise MoneyChainError(
             _(
                 "Số tiền %(amount)s vượt phần còn lại của %(contract)s: giá trị %(value)s, "
@@ -240,17 +333,44 @@ def disbursement_record(
                 "remaining": format_vnd(contract.value - disbursed),
             }
         )
-    disbursement = Disbursement(
-        contract=contract,
-        kind=kind,
-        amount=amount,
-        paid_on=paid_on,
-        voucher_number=voucher_number,
-        recorded_by=by,
-        note=note,
-    )
-    _save(disbursement, by)
-    return disbursement
+    if kind != Disbursement.Kind.ADVANCE:
+        return
+    rule = advance_rule_on(paid_on, contract.allocation.scheme.kind)
+    if rule is None:
+        return  # no rule known for that day: the contract's value alone bounds the advance
+    advanced, any_before = contract_advanced(contract)
+    if not any_before and amount > share(contract.value, rule.first_advance_rate):
+        raise MoneyChainError(
+            _(
+                "Tạm ứng lần đầu %(amount)s vượt mức %(rate)s giá trị %(contract)s "
+                "(%(limit)s) theo quy định tạm ứng áp dụng từ %(since)s."
+            )
+            % {
+                "amount": format_vnd(amount),
+                "rate": format_rate(rule.first_advance_rate),
+                "contract": contract,
+                "limit": format_vnd(share(contract.value, rule.first_advance_rate)),
+                "since": day(rule.valid_from),
+            }
+        )
+    cap = share(contract.value, rule.advance_cap_rate)
+    if advanced + amount > cap:
+        raise MoneyChainError(
+            _(
+                "Tạm ứng %(amount)s vượt mức tạm ứng tối đa %(rate)s giá trị %(contract)s "
+                "(%(cap)s) theo quy định áp dụng từ %(since)s: đã tạm ứng (trừ số thu hồi) "
+                "%(advanced)s, còn được tạm ứng %(remaining)s."
+            )
+            % {
+                "amount": format_vnd(amount),
+                "rate": format_rate(rule.advance_cap_rate),
+                "contract": contract,
+                "cap": format_vnd(cap),
+                "since": day(rule.valid_from),
+                "advanced": format_vnd(advanced),
+                "remaining": format_vnd(max(cap - advanced, Decimal(0))),
+            }
+        )
 
 
 @transaction.atomic

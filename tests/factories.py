@@ -7,7 +7,22 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Role, User
-from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+from budgets.models import (
+    AdvanceRule,
+    Allocation,
+    AllocationChange,
+    AnnualPlan,
+    Contract,
+    ContractAmendment,
+    ContractLiquidation,
+    ContractTranche,
+    Disbursement,
+    Envelope,
+    EnvelopeTransfer,
+    PeriodLock,
+    PlanBatch,
+    Settlement,
+)
 from establishments.models import Establishment
 from organisations.models import Organisation
 from projects.models import Fund, Scheme
@@ -128,3 +143,87 @@ class DisbursementFactory(factory.django.DjangoModelFactory):
     paid_on = factory.LazyAttribute(lambda d: d.contract.signed_on + datetime.timedelta(days=10))
     amount = Decimal(500_000_000)
     voucher_number = factory.Sequence(lambda n: f"UNC-{n:05d}")
+
+
+# The records of the money side after signing (envelopes, amendments, settlement, closing).
+
+
+class EnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Envelope
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    province = factory.LazyFunction(_province)
+    organisation = None
+    amount = Decimal(5_000_000_000)
+
+
+class AdvanceRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdvanceRule
+
+    valid_from = datetime.date(2019, 1, 1)
+    valid_to = None
+    scheme_kind = ""
+    first_advance_rate = Decimal(50)
+    advance_cap_rate = Decimal(70)
+    legal_basis = "Quy định thử nghiệm"
+
+
+def ledger_records(contract: Contract, user: User) -> None:
+    """One row of each record written after a contract is signed, without the services (for
+    pages that only need rows to show)."""
+    allocation = contract.allocation
+    north, south = (
+        EnvelopeFactory(plan=allocation.plan),
+        EnvelopeFactory(plan=allocation.plan, province=_province("79")),
+    )
+    EnvelopeTransfer.objects.create(
+        plan=allocation.plan,
+        source=north,
+        target=south,
+        amount=Decimal(1_000_000),
+        decided_on=datetime.date(allocation.plan.year, 7, 1),
+        decision_number="9/QĐ-BCT",
+        reason="Điều chỉnh giữa năm",
+        recorded_by=user,
+    )
+    AllocationChange.objects.create(
+        allocation=allocation,
+        decided_on=datetime.date(allocation.plan.year, 6, 1),
+        decision_number="8/QĐ-BCT",
+        amount_before=allocation.amount + 1,
+        amount_after=allocation.amount,
+        reason="Giảm quy mô",
+        recorded_by=user,
+    )
+    ContractTranche.objects.create(
+        contract=contract, number=1, due_on=contract.signed_on, amount=contract.value
+    )
+    ContractAmendment.objects.create(
+        contract=contract,
+        number="PL-01",
+        signed_on=contract.signed_on,
+        value_before=contract.value + 1,
+        value_after=contract.value,
+        reason="Điều chỉnh khối lượng",
+        recorded_by=user,
+    )
+    ContractLiquidation.objects.create(
+        contract=contract, number="TL-01", signed_on=contract.signed_on, final_value=contract.value
+    )
+    Settlement.objects.create(
+        allocation=allocation,
+        decision_number="QT-01",
+        settled_on=datetime.date(allocation.plan.year + 1, 1, 20),
+        settled_amount=contract.value,
+        returned_amount=allocation.amount - contract.value,
+    )
+    PeriodLock.objects.create(
+        year=allocation.plan.year,
+        fund=allocation.plan.fund,
+        closed_on=datetime.date(allocation.plan.year + 1, 1, 25),
+        closed_by=user,
+    )
+    if not AdvanceRule.objects.exists():
+        AdvanceRuleFactory()

@@ -99,6 +99,7 @@ def one_of_each(db, money_chain, admin_user):
         uploaded_by=admin_user,
     )
     Comment.objects.create(scheme=scheme, author=admin_user, text="Bổ sung dự toán chi tiết.")
+    factories.ledger_records(money_chain.contract, admin_user)
     return {
         model: admin_user if model is User else model._default_manager.first()
         for model in project_models()

@@ -59,7 +59,7 @@ class TestDisbursement:
         assert contract.disbursements.count() == 1
 
     def test_refunds_reduce_what_was_paid_and_free_room(self, contract):
-        _pay(contract, BILLION, voucher="A")
+        _pay(contract, BILLION, kind=Disbursement.Kind.PAYMENT, voucher="A")
         _pay(contract, 200_000_000, kind=Disbursement.Kind.REFUND, voucher="R")
         _pay(contract, 200_000_000, kind=Disbursement.Kind.PAYMENT, voucher="B")
         assert contract.disbursements.count() == 3
