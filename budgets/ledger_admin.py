@@ -303,6 +303,12 @@ class PeriodLockForm(forms.ModelForm):
     class Meta:
         model = PeriodLock
         fields = ("year", "fund", "closed_on", "note", "reopen_reason")
+        help_texts = {"closed_on": _("Để trống: hôm nay.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "closed_on" in self.fields:
+            self.fields["closed_on"].required = False  # year_close() takes today
 
 
 @admin.register(PeriodLock)

@@ -25,6 +25,7 @@ from budgets.models import (
     PeriodLock,
     Settlement,
 )
+from budgets.services import year_close
 from provinces.models import Province, ProvinceMap
 from tests.factories import ContractFactory, PlanBatchFactory, UserFactory
 
@@ -73,6 +74,7 @@ def test_closing_a_year_not_over_is_refused_on_the_form(staff):
         {"year": str(next_year), "fund": "national", "closed_on": "", "_save": "1"},
     )
     assert response.status_code == 200
+    assert escape(f"Chưa khoá sổ năm {next_year} được ngày") in response.content.decode()
     assert not PeriodLock.objects.exists()
 
 
@@ -131,3 +133,23 @@ def test_ledger_rows_are_never_deleted_in_the_admin(db, model):
     request = RequestFactory().get("/")
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
     assert admin.site._registry[model].has_delete_permission(request) is False
+
+
+def test_a_payment_into_a_closed_year_is_refused_on_the_form(staff, admin_user):
+    contract = ContractFactory()
+    year_close(year=2019, fund="national", by=admin_user)
+    response = staff.post(
+        url("disbursement", "add"),
+        {
+            "contract": contract.pk,
+            "kind": Disbursement.Kind.PAYMENT,
+            "paid_on": "25/03/2019",
+            "amount": "1000",
+            "voucher_number": "UNC-1",
+            "note": "",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert escape("Sổ năm 2019 (Khuyến công quốc gia) đã khoá ngày") in response.content.decode()
+    assert not Disbursement.objects.exists()
