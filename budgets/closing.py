@@ -16,6 +16,7 @@ from budgets.ledger import (
     contract_disbursed,
     day,
     lock,
+    lock_period,
     save,
     today,
 )
@@ -112,7 +113,7 @@ def year_close(
             _("Chưa khoá sổ năm %(year)s được ngày %(day)s: năm chưa kết thúc.")
             % {"year": year, "day": day(closed_on)}
         )
-    # Two closings racing: the partial unique constraint lets one through.
+    lock_period(year=year, fund=fund, exclusive=True)  # waits for the writes in flight
     open_lock = PeriodLock.objects.filter(year=year, fund=fund, reopened_on__isnull=True)
     if open_lock.exists():
         raise ValidationError(

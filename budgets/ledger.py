@@ -5,6 +5,7 @@ import datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,8 +98,31 @@ def contract_advanced(contract: Contract) -> tuple[Decimal, bool]:
 # Rules in force.
 
 
+# PostgreSQL advisory lock (two-int form): the first int names this use, the second the period.
+_PERIOD_LOCK_CLASS = 0x4B43  # "KC"
+
+
+def _period_key(year: int, fund: str) -> int:
+    return year * 10 + list(Fund.values).index(fund)
+
+
+def lock_period(*, year: int, fund: str, exclusive: bool) -> None:
+    """Writes into a period take it shared, the closing of the period exclusive, until their
+    transaction ends: a closing waits for the writes in flight, and a write that starts after
+    the closing committed sees it. SQLite runs one write transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {function}(%s, %s)",  # one of the two names above
+            [_PERIOD_LOCK_CLASS, _period_key(year, fund)],
+        )
+
+
 def assert_period_open(*, year: int, fund: str) -> None:
     """Refuse any money write into a year whose books are closed for the fund."""
+    lock_period(year=year, fund=fund, exclusive=False)
     closing = PeriodLock.objects.filter(year=year, fund=fund, reopened_on__isnull=True).first()
     if closing is not None:
         raise PeriodClosedError(

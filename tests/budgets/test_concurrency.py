@@ -6,11 +6,18 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
-from budgets.models import Disbursement, money_sum
-from budgets.services import MoneyChainError, disbursement_record
-from tests.factories import ContractFactory
+from accounts.models import Role
+from budgets.models import Disbursement, PeriodLock, money_sum
+from budgets.services import (
+    MoneyChainError,
+    assert_period_open,
+    disbursement_record,
+    year_close,
+)
+from projects.models import Fund
+from tests.factories import ContractFactory, UserFactory
 
 MILLION = Decimal(1_000_000)
 THREADS = 20
@@ -60,3 +67,32 @@ def test_twenty_concurrent_payments_against_one_contract(postgres_only, referenc
     assert sorted(ledger.values_list("voucher_number", flat=True)) == sorted(accepted)
     total = ledger.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
     assert total == 980 * MILLION <= contract.value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_year_waits_for_the_writes_in_flight(postgres_only, reference_data):
+    """A write holds its period shared until it commits: the closing of that period cannot
+    slip in between the write's check and its commit."""
+    closer = UserFactory(role=Role.ADMIN, username="khoaso")
+    in_flight, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        try:
+            with transaction.atomic():
+                assert_period_open(year=2019, fund=Fund.NATIONAL)
+                in_flight.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert in_flight.wait(timeout=30)
+    with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+        year_close(year=2019, fund=Fund.NATIONAL, by=closer)
+    release.set()
+    writer.join(timeout=30)
+    year_close(year=2019, fund=Fund.NATIONAL, by=closer)
+    assert PeriodLock.objects.filter(year=2019).count() == 1
