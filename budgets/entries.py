@@ -1,0 +1,127 @@
+"""Reads for the finance entry screens: the contracts a user may record against, one contract
+with its ledger sums, and the ledger's entries with the net after each one. Every sum comes from
+the database; counter-entries carry their own (negative) amount, so the sums net out as they are.
+
+The advance ceiling shown beside the advances is 70% of the contract's value (TTLT
+26/2014/TTLT-BTC-BCT, art. 8.2.b): information for the person recording, not a refusal; the
+services decide what may be written."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce, Lower, Replace
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from budgets.models import ZERO, Contract, Disbursement
+from budgets.permissions import contracts_recordable_by, contracts_visible_to
+from core.money import rate
+from core.text import fold
+
+ADVANCE_CAP_PERCENT = 70
+_MONEY = DecimalField(max_digits=18, decimal_places=0)
+
+
+def _ledger_sum(expression, **filters) -> Coalesce:
+    """A sum over the contract's ledger as a correlated subquery: one query for many rows."""
+    rows = Disbursement.objects.filter(contract=OuterRef("pk"), **filters).order_by()
+    total = rows.values("contract").annotate(total=Sum(expression)).values("total")
+    return Coalesce(Subquery(total), ZERO, output_field=_MONEY)
+
+
+def with_ledger_sums(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Annotate `net` (advances + payments − refunds) and `advanced` (advances, net of their
+    counter-entries)."""
+    return contracts.annotate(
+        net=_ledger_sum(Disbursement.signed_amount()),
+        advanced=_ledger_sum("amount", kind=Disbursement.Kind.ADVANCE),
+    )
+
+
+def _folded_number():
+    # Contract numbers carry "HĐ": folding đ is what lets a typed "hd" find them.
+    return Lower(Replace(Replace("number", Value("Đ"), Value("D")), Value("đ"), Value("d")))
+
+
+def contract_list_for_entry(user: User, query: str = "") -> QuerySet[Contract]:
+    """The contracts the user may record against, newest first, filtered by every word of
+    `query` (without diacritics) in the scheme's code or title or in the contract's number."""
+    contracts = contracts_recordable_by(user).annotate(number_folded=_folded_number())
+    for word in fold(query).split():
+        contracts = contracts.filter(
+            Q(allocation__scheme__search_text__contains=word) | Q(number_folded__contains=word)
+        )
+    contracts = contracts.select_related(
+        "contractor", "allocation__scheme__province", "allocation__plan"
+    ).order_by("-signed_on", "-pk")
+    return with_ledger_sums(contracts)
+
+
+def contract_get_for_ledger(user: User, pk: int) -> Contract:
+    """The contract with its scheme and ledger sums, or 404 if the user may not see it."""
+    contracts = contracts_visible_to(user).select_related(
+        "contractor",
+        "allocation__plan",
+        "allocation__scheme__province__successor",
+    )
+    return get_object_or_404(with_ledger_sums(contracts), pk=pk)
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """What the ledger page shows above the entries, from the contract's annotations."""
+
+    value: Decimal
+    net: Decimal
+    advanced: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.value - self.net
+
+    @property
+    def advance_cap(self) -> Decimal:
+        # Whole đồng, rounded down: the ceiling is never overstated.
+        return self.value * ADVANCE_CAP_PERCENT // 100
+
+    @property
+    def advance_rate(self) -> Decimal | None:
+        return rate(self.advanced, self.value)
+
+    @property
+    def over_cap(self) -> bool:
+        return self.advanced > self.advance_cap
+
+    @property
+    def net_rate(self) -> Decimal | None:
+        return rate(self.net, self.value)
+
+
+def ledger_figures(contract: Contract) -> LedgerFigures:
+    return LedgerFigures(value=contract.value, net=contract.net, advanced=contract.advanced)
+
+
+def ledger_entries(contract: Contract) -> QuerySet[Disbursement]:
+    """The contract's entries, oldest first, each with `running` (the net after it), who
+    recorded it, and the entry it reverses or that reverses it."""
+    running = Window(
+        Sum(Disbursement.signed_amount()),
+        order_by=["paid_on", "pk"],
+        frame=RowRange(start=None, end=0),
+    )
+    return (
+        contract.disbursements.select_related("recorded_by", "reverses", "reversed_by")
+        .annotate(running=running)
+        .order_by("paid_on", "pk")
+    )
