@@ -35,9 +35,11 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Payments are most of the ledger: one choice fewer to make for them.
+        self.fields["kind"].initial = Disbursement.Kind.PAYMENT
         self.fields["paid_on"].initial = timezone.localdate
         self.fields["voucher_number"].widget.attrs["autocomplete"] = "off"
-        self.fields["amount"].widget.attrs["placeholder"] = "1.250.000.000"
+        self.fields["amount"].widget.attrs.update(placeholder="1.250.000.000", autofocus=True)
 
 
 class ReverseForm(forms.Form):
