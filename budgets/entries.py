@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -65,7 +66,7 @@ def contract_list_for_entry(user: User, query: str = "") -> QuerySet[Contract]:
     contracts = contracts.select_related(
         "contractor", "allocation__scheme__province", "allocation__plan"
     ).order_by("-signed_on", "-pk")
-    return with_ledger_sums(contracts)
+    return with_ledger_sums(contracts).annotate(remaining=F("value") - F("net"))
 
 
 def contract_get_for_ledger(user: User, pk: int) -> Contract:

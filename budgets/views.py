@@ -88,8 +88,6 @@ def contract_list(request):
     page = Paginator(contract_list_for_entry(request.user, query), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    for contract in page.object_list:
-        contract.remaining = contract.value - contract.net
     return render(request, "budgets/contract_list.html", {"page": page, "query": query})
 
 

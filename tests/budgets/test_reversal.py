@@ -3,11 +3,12 @@ opposite amount, never deleted; every sum of the ledger nets out as it is, and a
 would break the money chain from its day on is refused."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,3 +229,36 @@ def test_an_entry_with_a_counter_entry_cannot_be_deleted(contract, finance):
     reverse_entry(entry, finance)
     with pytest.raises(IntegrityError), transaction.atomic():
         entry.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_reversing_one_entry_at_once_make_one_counter_entry(
+    postgres_only, reference_data
+):
+    contract = ContractFactory(value=Decimal(1000 * M), allocation__amount=Decimal(1000 * M))
+    entry = record(contract, K.PAYMENT, 400, D(2019, 6, 1), "UNC-1")
+    clerk = UserFactory(role="ministry", username="ketoan-song-song")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def reverse_it(voucher: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            reverse_entry(entry, clerk, voucher=voucher)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reverse_it, args=(v,)) for v in ("DAO-1", "DAO-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(outcomes) == 2
+    assert outcomes.count("ok") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "ok")
+    assert "đã được đảo bằng chứng từ" in refusal
+    assert Disbursement.objects.filter(reverses=entry).count() == 1
+    assert contract_disbursed(contract) == 0

@@ -55,7 +55,8 @@ def test_record_a_payment_and_watch_what_remains(transactional_db, open_page):
     page = open_page(1366, 900)
     log_in(page, "ketoan-cuc")
     page.goto(f"/de-an/{scheme.pk}/")
-    page.get_by_role("link", name="Sổ giải ngân").click()
+    page.screenshot(path=str(SHOTS / "payment-entry-scheme.png"), full_page=False)
+    page.get_by_role("link", name="sổ giải ngân 42/2019/HĐ-KCQG").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#remaining-now").inner_text() == "400.000.000 đồng"
     assert "Hiện còn 400.000.000 đồng chưa giải ngân." in _preview(page)
