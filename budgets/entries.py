@@ -2,9 +2,9 @@
 with its ledger sums, and the ledger's entries with the net after each one. Every sum comes from
 the database; counter-entries carry their own (negative) amount, so the sums net out as they are.
 
-The advance ceiling shown beside the advances is 70% of the contract's value (TTLT
-26/2014/TTLT-BTC-BCT, art. 8.2.b): information for the person recording, not a refusal; the
-services decide what may be written."""
+The advance ceiling shown beside the advances outstanding is 70% of the contract's value
+(TTLT 26/2014/TTLT-BTC-BCT, art. 8.2.b): information for the person recording, not a refusal;
+the services decide what may be written."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,11 +42,12 @@ def _ledger_sum(expression, **filters) -> Coalesce:
 
 
 def with_ledger_sums(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
-    """Annotate `net` (advances + payments − refunds) and `advanced` (advances, net of their
-    counter-entries)."""
+    """Annotate `net` (advances + payments − refunds), `advances` and `refunds` (each net of
+    its counter-entries)."""
     return contracts.annotate(
         net=_ledger_sum(Disbursement.signed_amount()),
-        advanced=_ledger_sum("amount", kind=Disbursement.Kind.ADVANCE),
+        advances=_ledger_sum("amount", kind=Disbursement.Kind.ADVANCE),
+        refunds=_ledger_sum("amount", kind=Disbursement.Kind.REFUND),
     )
 
 
@@ -85,7 +86,14 @@ class LedgerFigures:
 
     value: Decimal
     net: Decimal
-    advanced: Decimal
+    advances: Decimal
+    refunds: Decimal
+
+    @property
+    def advanced(self) -> Decimal:
+        """Advances outstanding: what was advanced less what came back (unused advances are
+        what a refund returns), never below 0."""
+        return max(self.advances - self.refunds, Decimal(0))
 
     @property
     def remaining(self) -> Decimal:
@@ -110,7 +118,12 @@ class LedgerFigures:
 
 
 def ledger_figures(contract: Contract) -> LedgerFigures:
-    return LedgerFigures(value=contract.value, net=contract.net, advanced=contract.advanced)
+    return LedgerFigures(
+        value=contract.value,
+        net=contract.net,
+        advances=contract.advances,
+        refunds=contract.refunds,
+    )
 
 
 def ledger_entries(contract: Contract) -> QuerySet[Disbursement]:

@@ -130,7 +130,8 @@ def contract_ledger(request, pk):
         "preview": {
             "value": f"{figures.value:f}",
             "net": f"{figures.net:f}",
-            "advanced": f"{figures.advanced:f}",
+            "advances": f"{figures.advances:f}",
+            "refunds": f"{figures.refunds:f}",
             "cap": f"{figures.advance_cap:f}",
         },
     }

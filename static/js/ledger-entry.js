@@ -13,7 +13,8 @@
   var figures = JSON.parse(data.textContent);
   var value = BigInt(figures.value);
   var net = BigInt(figures.net);
-  var advanced = BigInt(figures.advanced);
+  var advances = BigInt(figures.advances);
+  var refunds = BigInt(figures.refunds);
   var cap = BigInt(figures.cap);
 
   function text(key) {
@@ -84,13 +85,29 @@
       warn = true;
     }
     if (entryKind === "advance") {
-      var advancedAfter = advanced + typed;
+      // Advances outstanding: advanced less refunded, as the ceiling counts them.
+      var advancedAfter = advances + typed - refunds;
+      advancedAfter = advancedAfter < 0n ? 0n : advancedAfter;
       var key = advancedAfter > cap ? "advance-over" : "advance";
       lines.push(fill(text(key), { advanced: group(advancedAfter), cap: group(cap) }));
       warn = warn || advancedAfter > cap;
     }
     show(lines, warn);
   }
+
+  // A second click while the first submit is on its way would only be refused by the server
+  // (the voucher is unique per contract): do not send it at all.
+  var form = amount.form;
+  form.addEventListener("submit", function (event) {
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+  });
+  window.addEventListener("pageshow", function () {
+    delete form.dataset.sent;
+  });
 
   amount.addEventListener("input", update);
   document.querySelectorAll('input[name="kind"]').forEach(function (radio) {

@@ -337,10 +337,11 @@ def test_the_ledger_shows_running_net_authors_and_reversals(bo, users, national)
         ("DAO-2", Decimal(550 * M)),
     ]
     figures = response.context["figures"]
-    assert (figures.net, figures.remaining, figures.advanced) == (
+    assert (figures.net, figures.remaining, figures.advances, figures.advanced) == (
         Decimal(550 * M),
         Decimal(450 * M),
         Decimal(600 * M),
+        Decimal(550 * M),  # 600 advanced, 50 refunded
     )
     page = response.text
     assert "đã đảo bởi DAO-2" in page
@@ -476,3 +477,16 @@ def test_start_page_query_count_does_not_grow(bo, national, django_assert_num_qu
     with django_assert_num_queries(4):
         response = bo.get(LIST)
     assert len(response.context["page"].object_list) == 7
+
+
+def test_reverse_page_query_count_is_fixed(bo, payment, django_assert_num_queries):
+    bo.get(reverse_url(payment))
+    with django_assert_num_queries(4):
+        bo.get(reverse_url(payment))
+
+
+def test_the_ledger_in_english(bo, national, payment):
+    page = bo.get(ledger_url(national), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Disbursement ledger" in page
+    assert "After recording: {net} đồng disbursed, {remaining} đồng left." in page
+    assert "400.000.000 đồng" in page  # amounts are written as officials write them
