@@ -175,7 +175,8 @@ class Contract(TimeStampedModel):
 
 class Disbursement(TimeStampedModel):
     """One entry of the disbursement ledger: an advance, a payment, or a refund of unused
-    money. Amounts are positive; a refund counts against the total."""
+    money. Amounts are positive; a refund counts against the total. A counter-entry
+    (`reverses`) has the kind of the entry it cancels and the opposite, negative, amount."""
 
     class Kind(models.TextChoices):
         ADVANCE = "advance", _("Tạm ứng")
@@ -201,6 +202,16 @@ class Disbursement(TimeStampedModel):
         blank=True,
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # A mistaken entry is never deleted: a counter-entry of the same kind and the opposite
+    # amount cancels it, so every sum of the ledger nets out as it is.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("đảo bút toán"),
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        null=True,
+        blank=True,
+    )
 
     history = HistoricalRecords()
 
@@ -213,9 +224,11 @@ class Disbursement(TimeStampedModel):
                 fields=["contract", "voucher_number"], name="disbursement_voucher_per_contract"
             ),
             models.CheckConstraint(
-                condition=Q(amount__gt=0),
+                condition=Q(amount__gt=0) | Q(amount__lt=0, reverses__isnull=False),
                 name="disbursement_amount_positive",
-                violation_error_message=_("Số tiền giải ngân phải lớn hơn 0."),
+                violation_error_message=_(
+                    "Số tiền giải ngân phải lớn hơn 0; chỉ bút toán đảo mới mang số âm."
+                ),
             ),
         ]
 

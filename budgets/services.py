@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Sum, Window
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -408,3 +410,129 @@ def schemes_approve(*, schemes: list[Scheme], batch: PlanBatch, by: User) -> lis
         scheme_approve(scheme=scheme, batch=batch, by=by, expected_status=scheme.status)
         for scheme in sorted(schemes, key=lambda s: s.pk)
     ]
+
+
+def _end_of_day_nets(contract: Contract) -> list[tuple[datetime.date, Decimal]]:
+    """(day, net disbursed at the end of that day) for every day with an entry, oldest first.
+    The window orders by day alone, so entries of one day are summed together."""
+    running = Window(Sum(Disbursement.signed_amount()), order_by=F("paid_on").asc())
+    rows = contract.disbursements.order_by("paid_on").annotate(net=running)
+    return list(dict(rows.values_list("paid_on", "net")).items())
+
+
+@transaction.atomic
+def disbursement_reverse(
+    *,
+    entry: Disbursement,
+    reason: str,
+    voucher_number: str,
+    paid_on: datetime.date | None = None,
+    by: User | None,
+) -> Disbursement:
+    """Cancel a mistaken ledger entry with a counter-entry: the same kind, the opposite amount,
+    its own voucher, dated `paid_on` (today by default), with the reason. The entry itself stays
+    as it was. Refused for an entry already reversed, for a counter-entry, and when the ledger
+    would break the chain from that day on: a reversed refund must not take the net above the
+    contract's value, a reversed advance or payment must not leave later refunds larger than
+    what was out."""
+    contract = _lock(entry.contract)
+    entry = Disbursement.objects.get(pk=entry.pk)
+    reason = (reason or "").strip()
+    voucher = entry.voucher_number
+    if entry.reverses_id is not None:
+        raise ValidationError(
+            _(
+                "Chứng từ %(voucher)s đã là bút toán đảo: không đảo lại một bút toán đảo; nếu cần, "
+                "ghi lại chứng từ đúng."
+            )
+            % {"voucher": voucher}
+        )
+    counter = Disbursement.objects.filter(reverses=entry).first()
+    if counter is not None:
+        raise ValidationError(
+            _("Chứng từ %(voucher)s đã được đảo bằng chứng từ %(counter)s ngày %(day)s.")
+            % {
+                "voucher": voucher,
+                "counter": counter.voucher_number,
+                "day": counter.paid_on.strftime("%d/%m/%Y"),
+            }
+        )
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Ghi lý do đảo chứng từ %(voucher)s.") % {"voucher": voucher}}
+        )
+    if len(reason) > 255:
+        raise ValidationError({"reason": _("Lý do đảo bút toán dài quá 255 ký tự.")})
+    paid_on = paid_on or timezone.localdate()
+    assert_periods_open(contract.allocation.plan, paid_on)
+    assert_not_future(paid_on, _("Ngày bút toán đảo"))
+    assert_not_settled(contract.allocation)
+    if paid_on < entry.paid_on:
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "Ngày bút toán đảo %(day)s trước ngày của chứng từ %(voucher)s (%(entry_day)s)."
+                )
+                % {
+                    "day": paid_on.strftime("%d/%m/%Y"),
+                    "voucher": voucher,
+                    "entry_day": entry.paid_on.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+
+    # The counter-entry moves the net by `effect` on every day from `paid_on` on.
+    effect = entry.amount if entry.kind == Disbursement.Kind.REFUND else -entry.amount
+    points = [(paid_on, contract_disbursed(contract, on=paid_on))]
+    points += [(day, net) for day, net in _end_of_day_nets(contract) if day > paid_on]
+    if effect > 0:
+        day, net = max(points, key=lambda point: point[1])
+        if net + effect > contract.value:
+            raise MoneyChainError(
+                _(
+                    "Không thể đảo chứng từ thu hồi %(voucher)s: số đã giải ngân của %(contract)s "
+                    "ngày %(day)s sẽ là %(net)s, vượt giá trị %(value)s."
+                )
+                % {
+                    "voucher": voucher,
+                    "contract": contract,
+                    "day": day.strftime("%d/%m/%Y"),
+                    "net": format_vnd(net + effect),
+                    "value": format_vnd(contract.value),
+                }
+            )
+    else:
+        day, net = min(points, key=lambda point: point[1])
+        if net + effect < 0:
+            raise MoneyChainError(
+                _(
+                    "Không thể đảo chứng từ %(voucher)s (%(amount)s): đến ngày %(day)s "
+                    "%(contract)s chỉ có %(net)s đã giải ngân, số thu hồi sẽ lớn hơn số đã chi. "
+                    "Đảo chứng từ thu hồi trước."
+                )
+                % {
+                    "voucher": voucher,
+                    "amount": format_vnd(entry.amount),
+                    "day": day.strftime("%d/%m/%Y"),
+                    "contract": contract,
+                    "net": format_vnd(net),
+                }
+            )
+
+    counter = Disbursement(
+        contract=contract,
+        kind=entry.kind,
+        amount=-entry.amount,
+        paid_on=paid_on,
+        voucher_number=voucher_number,
+        recorded_by=by,
+        note=reason,
+        reverses=entry,
+    )
+    counter._change_reason = reason  # the history row says why
+    # MoneyField's "not below 0" is for amounts typed in; this one is the entry's, negated, and
+    # the table's check constraint still requires a negative amount to reverse an entry.
+    counter.full_clean(exclude={"amount"})
+    counter._history_user = by
+    counter.save()
+    return counter

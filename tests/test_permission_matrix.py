@@ -67,7 +67,7 @@ def world(db):
         PHEDUYET: approver,
         QUANTRI: UserFactory(role=Role.ADMIN, username=QUANTRI, is_staff=True, is_superuser=True),
     }
-    return {"scheme": thai_nguyen, "users": users}
+    return {"scheme": thai_nguyen, "contract": contract, "users": users}
 
 
 def _client(client, world, user):
@@ -106,6 +106,17 @@ PAGES = {
     "portal: scheme dossier": ("/ho-so/{pk}/", _expect(**{TINH01: 404})),
     "portal: edit form": ("/ho-so/{pk}/sua/", _expect(**PORTAL_EDIT)),
     "public summary API": ("/api/v1/summary/?year=2019", dict.fromkeys(USERS, 200)),
+    # Recording the ledger: the agency's finance staff (ministry) for the national fund, the
+    # province for its own local fund, the administrator; this scheme is national.
+    "finance: contracts to record": ("/tai-chinh/", _expect(**{IPC1: 403, PHEDUYET: 403})),
+    "finance: contract ledger": (
+        "/tai-chinh/hop-dong/{contract}/",
+        _expect(**{TINH19: 403, TINH01: 404, IPC1: 403, PHEDUYET: 403}),
+    ),
+    "finance: reverse an entry": (
+        "/tai-chinh/hop-dong/{contract}/chung-tu/{entry}/dao/",
+        _expect(**{TINH19: 403, TINH01: 404, IPC1: 403, PHEDUYET: 403}),
+    ),
     "admin approval queue": (
         "/admin/budgets/schemeawaitingapproval/",
         _expect(**{TINH19: 302, TINH01: 302, IPC1: 302, BO: 302}),
@@ -121,7 +132,14 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES, ids=str)
 def test_who_gets_what(client, world, page, user):
     url, expected = PAGES[page]
-    response = _client(client, world, user).get(url.format(pk=world["scheme"].pk))
+    contract = world["contract"]
+    response = _client(client, world, user).get(
+        url.format(
+            pk=world["scheme"].pk,
+            contract=contract.pk,
+            entry=contract.disbursements.get().pk,
+        )
+    )
     assert response.status_code == expected[user], (page, user)
 
 

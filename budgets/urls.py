@@ -1,0 +1,14 @@
+from django.urls import path
+
+from budgets import views
+
+app_name = "budgets"
+urlpatterns = [
+    path("", views.contract_list, name="contract-list"),
+    path("hop-dong/<int:pk>/", views.contract_ledger, name="contract-ledger"),
+    path(
+        "hop-dong/<int:pk>/chung-tu/<int:entry_pk>/dao/",
+        views.disbursement_reverse_view,
+        name="disbursement-reverse",
+    ),
+]
