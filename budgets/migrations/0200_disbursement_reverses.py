@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0002_approval_queue'),
+        ('budgets', '0011_advance_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
