@@ -113,7 +113,7 @@ class AdjustmentRequest(TimeStampedModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Chờ quyết định")
         APPROVED = "approved", _("Đã chấp thuận")
-        REFUSED = "refused", _("Không chấp thuận")
+        REFUSED = "refused", _("Không được chấp thuận")
         WITHDRAWN = "withdrawn", _("Đã rút lại")
 
     scheme = models.ForeignKey(

@@ -251,7 +251,7 @@ class TestStaleAndDouble:
         _refuse(request, leader)
         with pytest.raises(ValidationError) as error:
             _approve(request, leader)
-        assert "vừa được xử lý: hiện là “Không chấp thuận”" in error.value.messages[0]
+        assert "vừa được xử lý: hiện là “Không được chấp thuận”" in error.value.messages[0]
         assert scheme.allocations.get().amount == BILLION
 
     def test_a_withdrawn_request_cannot_be_decided(self, scheme, sct, leader):
