@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
@@ -51,7 +52,11 @@ class AdjustmentRequestAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "kind", "authority", "scheme__plan_year", "scheme__fund")
     list_select_related = ("scheme", "requested_by", "current_unit", "requested_unit")
     search_fields = ("scheme__code", "scheme__search_text", "reason")
-    ordering = ("status", "-created_at")
+    # Open requests first, newest first within each group.
+    ordering = (
+        Case(When(status=AdjustmentRequest.Status.REQUESTED, then=Value(0)), default=Value(1)),
+        "-created_at",
+    )
     actions = ("approve_selected", "refuse_selected")
     fields = (
         "scheme",

@@ -291,5 +291,9 @@ class AdjustmentRequest(TimeStampedModel):
                 )
             ]
         return [
-            (str(_("Nội dung")), self.get_content_change_display(), str(_("theo lý do đề nghị")))
+            (
+                self.get_content_change_display(),
+                str(_("như hồ sơ hiện nay")),
+                str(_("như nêu trong lý do đề nghị")),
+            )
         ]
