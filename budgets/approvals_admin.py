@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -217,14 +217,19 @@ class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
             .order_by("-at")
             .values("at")[:1]
         )
+        submissions = (
+            SchemeStatusChange.objects.filter(scheme=OuterRef("pk"), to_status=S.SUBMITTED)
+            .order_by()
+            .values("scheme")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             super()
             .get_queryset(request)
             .filter(status__in=WAITING)
             .annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
-            .annotate(
-                submissions=Count("status_changes", filter=Q(status_changes__to_status=S.SUBMITTED))
-            )
+            .annotate(submissions=Coalesce(Subquery(submissions), 0))
         )
 
     def get_urls(self):

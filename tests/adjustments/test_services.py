@@ -343,6 +343,16 @@ class TestNotifications:
         decided = Notification.objects.filter(reminder_key__endswith=":decided")
         assert set(decided.values_list("recipient", flat=True)) == {sct.pk, ministry_user.pk}
 
+    def test_a_withdrawal_tells_the_deciders(
+        self, scheme, sct, leader, django_capture_on_commit_callbacks
+    ):
+        request = _request(scheme, sct)
+        with django_capture_on_commit_callbacks(execute=True):
+            adjustment_withdraw(request=request, by=sct)
+        told = Notification.objects.get(reminder_key=f"adjustment:{request.pk}:withdrawn")
+        assert told.recipient == leader
+        assert "rút lại" in told.subject
+
     def test_running_twice_sends_nothing_twice(self, scheme, sct, leader):
         from adjustments.services import adjustment_notify
 

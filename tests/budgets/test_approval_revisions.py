@@ -137,3 +137,24 @@ def test_the_page_of_changes_costs_the_same_with_more_revisions(approver_client,
         page = approver_client.get(url).text
     assert "Lần gửi 4 so với lần gửi 3" in page
     assert len(few) == len(more)
+
+
+def test_the_queue_costs_the_same_with_twice_the_schemes(approver_client, people):
+    def fill(count):
+        for _ in range(count):
+            scheme = SchemeFactory(
+                status=S.DRAFT, province=Province.objects.get(code="19", map_version="63")
+            )
+            for to, who in ((S.SUBMITTED, "lap"), (S.BASE_APPRAISED, "so"), (S.REGISTERED, "lap")):
+                scheme_transition(scheme=scheme, to=to, by=people[who])
+            _round(scheme, people, 1)
+
+    fill(2)
+    approver_client.get(QUEUE)
+    with CaptureQueriesContext(connection) as few:
+        approver_client.get(QUEUE)
+    fill(2)
+    with CaptureQueriesContext(connection) as more:
+        page = approver_client.get(QUEUE).text
+    assert page.count("2 lần gửi – xem thay đổi") == 4
+    assert len(few) == len(more)
