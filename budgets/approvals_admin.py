@@ -5,15 +5,20 @@ one reason. Every decision goes through the services, all-or-nothing; the remain
 each plan is shown before approving."""
 
 import datetime
+from dataclasses import dataclass
+from itertools import pairwise
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +26,12 @@ from budgets import services
 from budgets.models import AnnualPlan, PlanBatch, SchemeAwaitingApproval, money_sum
 from core.admin import FoldedSearchAdminMixin, money_column, year_column
 from projects.models import Scheme, SchemeStatusChange
+from projects.selectors import _M2M, FieldChange, _describe, _m2m_accessor
 from projects.services import scheme_transition
 
 S = Scheme.Status
 WAITING = (S.REGISTERED, S.APPRAISED)
+REVISIONS_URL = "budgets_schemeawaitingapproval_revisions"
 
 
 class WaitingFilter(admin.SimpleListFilter):
@@ -87,6 +94,92 @@ def _plans_with_room(years: set[int], funds: set[str]):
     )
 
 
+# What an approver compares between two submissions: the scheme's own facts, not the workflow's
+# bookkeeping.
+_NOT_COMPARED = (*_M2M, "status", "created_at", "updated_at", "search_text")
+_M2M_TARGET = {
+    "content_areas": "contentarea",
+    "coordinating_units": "organisation",
+    "beneficiaries": "establishment",
+}
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What changed from one submitted version of a scheme to the next."""
+
+    title: str
+    when: datetime.datetime
+    user: object
+    changes: list[FieldChange]
+
+
+def scheme_revisions(scheme: Scheme) -> list[Revision]:
+    """Each resubmission compared with the submission before it, and the scheme as it is now
+    with its last submission when it changed since, newest first. A submitted version is the
+    history row written when the scheme entered "submitted" (the dossier can be edited only
+    before). Field-by-field (`diff_against`), with the many-to-many fields from prefetched
+    snapshots and foreign keys named with one query per related model: a fixed number of
+    queries, whatever the number of versions."""
+    history_model = Scheme.history.model
+    accessors = {name: _m2m_accessor(history_model, name) for name in _M2M}
+    rows = list(
+        Scheme.history.filter(id=scheme.pk)
+        .select_related("history_user")
+        .prefetch_related(*(f"{accessors[n]}__{_M2M_TARGET[n]}" for n in _M2M))
+        .order_by("history_date", "history_id")
+    )
+    submitted = [
+        row
+        for previous, row in pairwise([None, *rows])
+        if row.status == S.SUBMITTED and (previous is None or previous.status != S.SUBMITTED)
+    ]
+    pairs = [
+        (
+            gettext("Lần gửi %(new)d so với lần gửi %(old)d") % {"new": number + 1, "old": number},
+            old,
+            new,
+        )
+        for number, (old, new) in enumerate(pairwise(submitted), start=1)
+    ]
+    since = gettext("Hiện nay so với lần gửi gần nhất")
+    if submitted and rows[-1] is not submitted[-1]:
+        pairs.append((since, submitted[-1], rows[-1]))
+
+    diffs = []
+    for title, old, new in pairs:
+        delta = new.diff_against(old, excluded_fields=_NOT_COMPARED)
+        m2m = []
+        for name in _M2M:
+            before = {getattr(r, _M2M_TARGET[name]) for r in getattr(old, accessors[name]).all()}
+            after = {getattr(r, _M2M_TARGET[name]) for r in getattr(new, accessors[name]).all()}
+            if before != after:
+                m2m.append((name, sorted(before, key=str), sorted(after, key=str)))
+        changes = [*delta.changes, *m2m]
+        if changes or title != since:  # the workflow's moves since are not a change
+            diffs.append((title, new, changes))
+
+    wanted: dict[type, set] = {}
+    for _title, _row, changes in diffs:
+        for change in changes:
+            if not isinstance(change, tuple):
+                field = Scheme._meta.get_field(change.field)
+                if field.is_relation:
+                    wanted.setdefault(field.related_model, set()).update({change.old, change.new})
+    named = {model: model.objects.in_bulk(ids - {None}) for model, ids in wanted.items()}
+    revisions = [
+        Revision(
+            title=title,
+            when=row.history_date,
+            user=row.history_user,
+            changes=[_describe(change, named) for change in changes],
+        )
+        for title, row, changes in diffs
+    ]
+    revisions.reverse()
+    return revisions
+
+
 @admin.register(SchemeAwaitingApproval)
 class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -98,6 +191,7 @@ class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
         "requested_vnd",
         "status",
         "waiting_days",
+        "revisions_link",
     )
     list_display_links = ("code", "title")
     list_filter = (
@@ -123,11 +217,50 @@ class ApprovalQueueAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
             .order_by("-at")
             .values("at")[:1]
         )
+        submissions = (
+            SchemeStatusChange.objects.filter(scheme=OuterRef("pk"), to_status=S.SUBMITTED)
+            .order_by()
+            .values("scheme")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             super()
             .get_queryset(request)
             .filter(status__in=WAITING)
             .annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
+            .annotate(submissions=Coalesce(Subquery(submissions), 0))
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.revisions_view)
+        return [
+            path("<int:object_id>/thay-doi/", view, name=REVISIONS_URL),
+            *super().get_urls(),
+        ]
+
+    def revisions_view(self, request, object_id: int):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        scheme = get_object_or_404(
+            self.get_queryset(request).select_related("province"), pk=object_id
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Thay đổi giữa các lần gửi: %(code)s") % {"code": scheme.code},
+            "opts": self.opts,
+            "scheme": scheme,
+            "revisions": scheme_revisions(scheme),
+        }
+        return TemplateResponse(request, "admin/budgets/approval_revisions.html", context)
+
+    @admin.display(description=_("thay đổi giữa các lần gửi"), ordering="submissions")
+    def revisions_link(self, scheme: Scheme) -> str:
+        url = reverse(f"admin:{REVISIONS_URL}", args=[scheme.pk])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            gettext("%(count)d lần gửi – xem thay đổi") % {"count": scheme.submissions},
         )
 
     def has_add_permission(self, request) -> bool:

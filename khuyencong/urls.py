@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("de-an/", include("projects.urls")),
     path("ho-so/", include("submissions.urls")),
+    path("ho-so/", include("adjustments.urls")),
     path("tai-chinh/", include("budgets.urls")),
     path("hop-thu/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),

@@ -83,6 +83,22 @@ def status_change_notify(*, change_id: int) -> int:
     return created
 
 
+def notify(
+    *, recipient_ids: list[int], key: str, subject: str, body: str, scheme: Scheme | None = None
+) -> int:
+    """Inbox rows (and e-mails) for an event that is not a status change (an adjustment
+    request, its decision): at most one row per recipient and `key`, so running it twice sends
+    nothing twice. Returns how many rows were new."""
+    created = 0
+    for recipient_id in recipient_ids:
+        if _create(
+            recipient_id=recipient_id, scheme=scheme, reminder_key=key, subject=subject, body=body
+        ):
+            created += 1
+    email_pending()
+    return created
+
+
 def email_pending() -> int:
     """E-mail every inbox row not e-mailed yet to a recipient who has an address."""
     sent = 0

@@ -159,3 +159,84 @@ def test_overview_figures_are_scoped(client, world, user, sees_money):
     page = _client(client, world, user).get("/?year=2019&fund=national").text
     # 0,80 tỷ approved in Thái Nguyên: only those who may see it count it.
     assert ("0,80 tỷ đồng" in page) is sees_money
+
+
+# Adjustments (portal page, decisions, the admin queue) and the approval queue's page of
+# changes between submissions.
+
+ADMIN_ONLY = {TINH19: 302, TINH01: 302, IPC1: 302, BO: 302}
+ADJUSTMENT_PAGES = {
+    "portal: adjustments page": ("/ho-so/{pk}/dieu-chinh/", _expect(**{TINH01: 404})),
+    "admin adjustment queue": ("/admin/adjustments/adjustmentrequest/", _expect(**ADMIN_ONLY)),
+    "admin adjustment request": (
+        "/admin/adjustments/adjustmentrequest/{rid}/change/",
+        _expect(**ADMIN_ONLY),
+    ),
+    "admin queue: changes between submissions": (
+        "/admin/budgets/schemeawaitingapproval/{wpk}/thay-doi/",
+        _expect(**ADMIN_ONLY),
+    ),
+    "admin queue: changes of a scheme not waiting": (
+        "/admin/budgets/schemeawaitingapproval/{pk}/thay-doi/",
+        _expect(**ADMIN_ONLY, **{PHEDUYET: 404, QUANTRI: 404}),
+    ),
+}
+
+
+@pytest.fixture
+def adjusted(world):
+    from adjustments.services import adjustment_request
+    from projects.models import Scheme
+
+    request = adjustment_request(
+        scheme=world["scheme"], kind="stop", reason="Cơ sở giải thể", by=world["users"][TINH19]
+    )
+    waiting = SchemeFactory(
+        code="KCQG-TN-2",
+        status=Scheme.Status.REGISTERED,
+        province=Province.objects.get(code="19", map_version="63"),
+    )
+    return {**world, "request": request, "waiting": waiting}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", ADJUSTMENT_PAGES, ids=str)
+def test_who_gets_what_of_adjustments(client, adjusted, page, user):
+    url, expected = ADJUSTMENT_PAGES[page]
+    url = url.format(
+        pk=adjusted["scheme"].pk, rid=adjusted["request"].pk, wpk=adjusted["waiting"].pk
+    )
+    response = _client(client, adjusted, user).get(url)
+    assert response.status_code == expected[user], (page, user)
+
+
+# Filing: only the unit that prepares the scheme; another province gets 404.
+FILE = _expect(**{TINH19: 302, TINH01: 404, IPC1: 403, BO: 403, PHEDUYET: 403, QUANTRI: 403})
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_who_may_file_a_request(client, adjusted, user):
+    from adjustments.models import AdjustmentRequest
+    from adjustments.services import adjustment_withdraw
+
+    adjustment_withdraw(request=adjusted["request"], by=adjusted["users"][TINH19])
+    url = f"/ho-so/{adjusted['scheme'].pk}/dieu-chinh/"
+    response = _client(client, adjusted, user).post(url, {"kind": "stop", "reason": "Giải thể"})
+    assert response.status_code == FILE[user]
+    assert AdjustmentRequest.objects.filter(status="requested").exists() is (user == TINH19)
+
+
+# Deciding a stop (the Minister's): the approver and the administrator; the others are sent
+# back with the refusal, another province gets 404.
+DECIDE = {**dict.fromkeys(USERS, 302), TINH01: 404}
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_who_may_decide_a_stop(client, adjusted, user):
+    request = adjusted["request"]
+    url = f"/ho-so/{adjusted['scheme'].pk}/dieu-chinh/{request.pk}/quyet-dinh/"
+    data = {"decision": "approve", "decision_number": "1/QĐ-BCT", "expected_status": "requested"}
+    response = _client(client, adjusted, user).post(url, data)
+    assert response.status_code == DECIDE[user]
+    request.refresh_from_db()
+    assert (request.status == "approved") is (user in (PHEDUYET, QUANTRI))

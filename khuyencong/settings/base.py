@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "budgets",
     "submissions",
     "notifications",
+    "adjustments",
     "dashboard",
     "api",
     "demo",
