@@ -106,6 +106,15 @@ PAGES = {
     "portal: scheme dossier": ("/ho-so/{pk}/", _expect(**{TINH01: 404})),
     "portal: edit form": ("/ho-so/{pk}/sua/", _expect(**PORTAL_EDIT)),
     "public summary API": ("/api/v1/summary/?year=2019", dict.fromkeys(USERS, 200)),
+    "API: scheme list": ("/api/v1/schemes/?year=2019", _expect(**{ANON: 401})),
+    "API: scheme": ("/api/v1/schemes/KCQG-TN-1/2019/", _expect(**{ANON: 401, TINH01: 404})),
+    "API: aggregates": ("/api/v1/aggregates/?year=2019", _expect(**{ANON: 401})),
+    "API: schema": ("/api/v1/schema/", dict.fromkeys(USERS, 200)),
+    "API: documentation": ("/api/v1/docs/", dict.fromkeys(USERS, 200)),
+    "API keys page": ("/tai-khoan/khoa-api/", _expect()),
+    "open data": ("/du-lieu-mo/?year=2019", dict.fromkeys(USERS, 200)),
+    "open data csv": ("/du-lieu-mo/tai-ve.csv?year=2019", dict.fromkeys(USERS, 200)),
+    "open data json": ("/du-lieu-mo/tai-ve.json?year=2019", dict.fromkeys(USERS, 200)),
     "admin approval queue": (
         "/admin/budgets/schemeawaitingapproval/",
         _expect(**{TINH19: 302, TINH01: 302, IPC1: 302, BO: 302}),
@@ -129,7 +138,9 @@ LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]
 
 
 @pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
-@pytest.mark.parametrize("url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019"])
+@pytest.mark.parametrize(
+    "url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/api/v1/schemes/?year=2019"]
+)
 def test_lists_and_exports_show_only_what_the_user_may_see(client, world, url, user):
     response = _client(client, world, user).get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -141,3 +152,10 @@ def test_overview_figures_are_scoped(client, world, user, sees_money):
     page = _client(client, world, user).get("/?year=2019&fund=national").text
     # 0,80 tỷ approved in Thái Nguyên: only those who may see it count it.
     assert ("0,80 tỷ đồng" in page) is sees_money
+
+
+@pytest.mark.parametrize(("user", "sees_money"), [(TINH19, True), (TINH01, False), (BO, True)])
+def test_api_aggregates_are_scoped_as_the_overview(client, world, user, sees_money):
+    body = _client(client, world, user).get("/api/v1/aggregates/?year=2019&by=year").json()
+    budgets = [row["budget_vnd"] for row in body["groups"]["year"]]
+    assert (800_000_000 in budgets) is sees_money
