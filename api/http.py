@@ -9,6 +9,7 @@ import functools
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from api import ratelimit
@@ -110,9 +111,14 @@ def endpoint(*, public: bool = False) -> Callable:
             if retry_after is not None:
                 return _too_many(retry_after)
             try:
-                return view(request, *args, **kwargs)
+                response = view(request, *args, **kwargs)
             except Http404:
-                return error_response(404, _("Không tìm thấy."))
+                response = error_response(404, _("Không tìm thấy."))
+            if not public:
+                # What a key sees is its user's: no shared cache may keep or mix the answers.
+                patch_vary_headers(response, ("Authorization", "Cookie"))
+                patch_cache_control(response, private=True)
+            return response
 
         # Django's CSRF check does not concern a read-only endpoint, and a program sends none.
         wrapped.csrf_exempt = True

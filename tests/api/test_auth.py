@@ -73,3 +73,9 @@ def test_the_key_acts_for_its_user_even_in_another_users_session(
     client.force_login(thai_nguyen)
     body = client.get("/api/v1/aggregates/?year=2019&by=region", **bearer(ministry_key)).json()
     assert body["scope"] == "all"
+
+
+def test_answers_for_a_key_are_private_to_it(client, world, ministry_key):
+    response = client.get(URL, **bearer(ministry_key))
+    assert "private" in response["Cache-Control"]
+    assert "Authorization" in response["Vary"]
