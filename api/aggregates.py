@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from api.serializers import rate_text
 from core.money import rate
 from dashboard import selectors
 from dashboard.forms import ALL_FUNDS
@@ -28,10 +29,6 @@ def visible_for(user: User | None) -> QuerySet[Scheme] | None:
     if user is None or user.sees_everything:
         return None
     return schemes_visible_to(user)
-
-
-def rate_text(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def _row(code: str, name: str, budget, disbursed, schemes: int, **extra) -> dict:

@@ -6,7 +6,8 @@ from projects.models import Scheme
 from provinces.models import Province, ProvinceMap
 
 
-def _rate(value) -> str | None:
+def rate_text(value) -> str | None:
+    """A rate (Decimal, per cent) as the API writes it: "96.61", or None without denominator."""
     return None if value is None else f"{value:.2f}"
 
 
@@ -40,7 +41,7 @@ def scheme_item(scheme: Scheme, url: str) -> dict:
         "approved_vnd": int(scheme.approved),
         "contracted_vnd": int(scheme.contracted),
         "disbursed_vnd": int(scheme.disbursed),
-        "disbursed_rate": _rate(rate(scheme.disbursed, scheme.approved)),
+        "disbursed_rate": rate_text(rate(scheme.disbursed, scheme.approved)),
         "url": url,
     }
 
@@ -68,8 +69,8 @@ def scheme_detail(scheme: Scheme, money, timeline, url: str) -> dict:
             "refunds_vnd": int(money.refunds),
             "disbursed_vnd": int(money.disbursed),
             "remaining_vnd": int(money.remaining),
-            "contracted_rate": _rate(money.contracted_rate),
-            "disbursed_rate": _rate(money.disbursed_rate),
+            "contracted_rate": rate_text(money.contracted_rate),
+            "disbursed_rate": rate_text(money.disbursed_rate),
             "behind_schedule": money.behind,
         },
         "status_history": [

@@ -12,6 +12,7 @@ from api import schema, serializers
 from api.aggregates import GROUPS, aggregates, visible_for
 from api.http import bad_request, endpoint, error_response, form_errors, json_response
 from api.pagination import Page
+from api.serializers import rate_text
 from dashboard.forms import ALL_FUNDS, ProgrammeQuery
 from dashboard.selectors import programme_summary
 from organisations.models import Organisation
@@ -25,10 +26,6 @@ from projects.selectors import (
     scheme_status_timeline,
     scheme_totals,
 )
-
-
-def _rate(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 @endpoint(public=True)
@@ -51,10 +48,10 @@ def summary(request):
         "budget_vnd": int(figures.budget),
         "schemes_approved": figures.schemes_approved,
         "schemes_contracted": figures.schemes_contracted,
-        "contracted_rate": _rate(figures.contracted_rate),
+        "contracted_rate": rate_text(figures.contracted_rate),
         "contracted_vnd": int(figures.contracted),
         "disbursed_vnd": int(figures.disbursed),
-        "disbursed_rate": _rate(figures.disbursed_rate),
+        "disbursed_rate": rate_text(figures.disbursed_rate),
         "schemes_disbursed": figures.schemes_disbursed,
         "denominators": {
             "contracted_rate": "schemes_approved",
@@ -123,7 +120,7 @@ def schemes(request):
             "approved_vnd": int(totals.approved),
             "contracted_vnd": int(totals.contracted),
             "disbursed_vnd": int(totals.disbursed),
-            "disbursed_rate": _rate(totals.disbursed_rate),
+            "disbursed_rate": rate_text(totals.disbursed_rate),
         },
         "year": programme.year,
         "fund": programme.fund or ALL_FUNDS,
