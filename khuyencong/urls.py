@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.page_urls import opendata_patterns, token_patterns
 from core.views import favicon, healthz
 
 admin.site.site_header = _("Quản lý khuyến công – Bộ Công Thương")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("hop-thu/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
+    path("du-lieu-mo/", include(opendata_patterns)),
+    path("tai-khoan/khoa-api/", include(token_patterns)),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

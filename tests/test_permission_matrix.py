@@ -117,6 +117,15 @@ PAGES = {
         "/tai-chinh/hop-dong/{contract}/chung-tu/{entry}/dao/",
         _expect(**{TINH19: 403, TINH01: 404, IPC1: 403, PHEDUYET: 403}),
     ),
+    "API: scheme list": ("/api/v1/schemes/?year=2019", _expect(**{ANON: 401})),
+    "API: scheme": ("/api/v1/schemes/KCQG-TN-1/2019/", _expect(**{ANON: 401, TINH01: 404})),
+    "API: aggregates": ("/api/v1/aggregates/?year=2019", _expect(**{ANON: 401})),
+    "API: schema": ("/api/v1/schema/", dict.fromkeys(USERS, 200)),
+    "API: documentation": ("/api/v1/docs/", dict.fromkeys(USERS, 200)),
+    "API keys page": ("/tai-khoan/khoa-api/", _expect()),
+    "open data": ("/du-lieu-mo/?year=2019", dict.fromkeys(USERS, 200)),
+    "open data csv": ("/du-lieu-mo/tai-ve.csv?year=2019", dict.fromkeys(USERS, 200)),
+    "open data json": ("/du-lieu-mo/tai-ve.json?year=2019", dict.fromkeys(USERS, 200)),
     "admin approval queue": (
         "/admin/budgets/schemeawaitingapproval/",
         _expect(**{TINH19: 302, TINH01: 302, IPC1: 302, BO: 302}),
@@ -147,7 +156,9 @@ LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]
 
 
 @pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
-@pytest.mark.parametrize("url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019"])
+@pytest.mark.parametrize(
+    "url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/api/v1/schemes/?year=2019"]
+)
 def test_lists_and_exports_show_only_what_the_user_may_see(client, world, url, user):
     response = _client(client, world, user).get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -240,3 +251,10 @@ def test_who_may_decide_a_stop(client, adjusted, user):
     assert response.status_code == DECIDE[user]
     request.refresh_from_db()
     assert (request.status == "approved") is (user in (PHEDUYET, QUANTRI))
+
+
+@pytest.mark.parametrize(("user", "sees_money"), [(TINH19, True), (TINH01, False), (BO, True)])
+def test_api_aggregates_are_scoped_as_the_overview(client, world, user, sees_money):
+    body = _client(client, world, user).get("/api/v1/aggregates/?year=2019&by=year").json()
+    budgets = [row["budget_vnd"] for row in body["groups"]["year"]]
+    assert (800_000_000 in budgets) is sees_money

@@ -209,6 +209,10 @@ BEHIND_SCHEDULE_MARGIN_PERCENT = int(env("BEHIND_SCHEDULE_MARGIN_PERCENT", "15")
 # committed write of plans, schemes or the ledger moves the data version, which retires them all.
 DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "900"))
 
+# Requests the API answers per key (or signed-in user; per address for its public endpoints and
+# refused keys), counted in the cache: "N/second", "N/minute" or "N/hour"; empty: no limit.
+KC_API_RATE = env("KC_API_RATE", "120/minute")
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 LOGGING = {

@@ -17,3 +17,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests change data inside transactions that never commit, so nothing would retire cached
 # figures; the cache's own tests switch it on (tests/dashboard/test_cache.py).
 DASHBOARD_CACHE_SECONDS = 0
+# Every test client comes from 127.0.0.1: the API's limit must not be reached by the suite as a
+# whole; the rate limit's own tests set a small one (tests/api/test_rate_limit.py).
+KC_API_RATE = "100000/minute"
