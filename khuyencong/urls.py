@@ -16,6 +16,7 @@ urlpatterns = [
     path("de-an/", include("projects.urls")),
     path("ho-so/", include("submissions.urls")),
     path("hop-thu/", include("notifications.urls")),
+    path("", include("registers.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
