@@ -129,3 +129,26 @@ class PromotionEventAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("host_province", "scheme", "organiser")
     exclude = ("search_text",)
     inlines = [ParticipantInline]
+
+
+@admin.register(ProductFile)
+class ProductFileAdmin(SimpleHistoryAdmin):
+    """Files are added through the product's page, which checks their content."""
+
+    list_display = ("original_name", "product", "kind", "content_type", "size", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    list_select_related = ("product",)
+    search_fields = ("original_name", "product__name")
+    readonly_fields = [field.name for field in ProductFile._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(EventParticipant)
+class EventParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ("establishment", "event", "booths", "support_vnd")
+    list_select_related = ("establishment", "event")
+    search_fields = ("establishment__name", "event__name")
+    autocomplete_fields = ("establishment", "event")
+    support_vnd = money_column("support", _("kinh phí hỗ trợ"))

@@ -324,7 +324,54 @@ def _clusters_and_dossiers(rng: random.Random) -> int:
                 agency_opinion="Thống nhất với phương án; tỉnh hoàn thiện theo ý kiến thẩm định.",
             )
         )
-    IndustrialCluster.objects.bulk_create([c for _p, own in clusters for c in own])
+    # Thái Nguyên, the demo's province user, keeps two clusters without a 2019 dossier.
+    thai_nguyen = Province.objects.get(map_version=ProvinceMap.OLD_63, code="19")
+    local = [
+        IndustrialCluster(
+            name=name,
+            province=thai_nguyen,
+            commune=commune,
+            planned_area=Decimal(planned),
+            leasable_area=Decimal(leasable),
+            leased_area=Decimal(leased),
+            developer="Công ty Cổ phần Đầu tư và Phát triển hạ tầng Thái Nguyên",
+            investment=Decimal(investment) * 1_000_000_000,
+            firms=firms,
+            workers=workers,
+            wastewater=wastewater,
+        )
+        for name, commune, planned, leasable, leased, investment, firms, workers, wastewater in (
+            (
+                "Cụm công nghiệp Sơn Cẩm 1",
+                "xã Sơn Cẩm",
+                "48.50",
+                "36.20",
+                "31.10",
+                210,
+                18,
+                1650,
+                "operating",
+            ),
+            (
+                "Cụm công nghiệp Điềm Thụy",
+                "xã Điềm Thụy",
+                "65.00",
+                "46.80",
+                "19.40",
+                320,
+                9,
+                940,
+                "building",
+            ),
+        )
+    ]
+    for cluster in local:
+        cluster.refresh_search_text()
+    IndustrialCluster.objects.bulk_create([c for _p, own in clusters for c in own] + local)
+    for cluster, scheme in zip(
+        local, schemes_by_unit.get(thai_nguyen.successor_id, []), strict=False
+    ):
+        cluster.schemes.add(scheme)
     ClusterPlanDossier.objects.bulk_create(dossiers)
     for dossier, (province, own) in zip(dossiers, clusters, strict=True):
         dossier.clusters.set(own)

@@ -29,7 +29,11 @@ class MapFilterSet(django_filters.FilterSet):
     SEARCH_PATHS: tuple[str, ...] = ("search_text",)
 
     map = django_filters.ChoiceFilter(
-        label=_("Bản đồ tỉnh"), choices=ProvinceMap.choices, method="keep", empty_label=None
+        label=_("Bản đồ tỉnh"),
+        # The current map first: it is the one used when none is asked for.
+        choices=[(value, label) for value, label in reversed(ProvinceMap.choices)],
+        method="keep",
+        empty_label=None,
     )
     province = django_filters.CharFilter(label=_("Tỉnh, thành"), method="filter_province")
     region = django_filters.ModelChoiceFilter(

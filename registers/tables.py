@@ -47,11 +47,16 @@ class ProvinceColumn(tables.Column):
     def render(self, value, table):
         if value is None:
             return EMPTY
-        if table.province_map == ProvinceMap.NEW_34 and value.successor_id not in (None, value.pk):
+        successor = value.successor if value.successor_id else None
+        if (
+            table.province_map == ProvinceMap.NEW_34
+            and successor is not None
+            and successor.short_name != value.short_name
+        ):
             return format_html(
                 '{}<small class="successor"> → {}</small>',
                 value.short_name,
-                value.successor.short_name,
+                successor.short_name,
             )
         return value.short_name
 

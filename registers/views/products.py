@@ -2,6 +2,7 @@
 catalogue of certified products, the counts per round and province, a product's page, its
 registration by a province and its certification by the agency."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from establishments.models import Establishment
 from projects.permissions import provinces_visible_to
-from provinces.models import ProvinceMap
+from provinces.models import Province, ProvinceMap
 from registers import exports
 from registers.filters import CatalogueFilter, ProductFilter
 from registers.forms import (
@@ -158,16 +159,10 @@ def _render_detail(request, product, *, status=200, **forms):
         "may_add_files": file_services.may_add_files(request.user, product),
         "file_form": forms.get("file_form") or ProductFileForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
-        "limit": size_text(_max_bytes()),
+        "limit": size_text(settings.ATTACHMENT_MAX_BYTES),
         "section": "products",
     }
     return render(request, "registers/product_detail.html", context, status=status)
-
-
-def _max_bytes() -> int:
-    from django.conf import settings
-
-    return settings.ATTACHMENT_MAX_BYTES
 
 
 @login_required
@@ -198,8 +193,6 @@ def _register_choices(user, today):
 
 
 def _regions_of(user):
-    from provinces.models import Province
-
     return Province.objects.filter(successor_id=user.province_id).values("region")
 
 
