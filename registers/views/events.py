@@ -42,6 +42,13 @@ def _event_filter(request):
     return EventFilter(data, visible.for_table(), province_scope=Province.objects.all())
 
 
+def _year(filterset) -> str:
+    """The year the list is of, as validated (never the raw query string)."""
+    if not filterset.form.is_valid() or filterset.form.cleaned_data.get("year") is None:
+        return ""
+    return str(int(filterset.form.cleaned_data["year"]))
+
+
 @login_required
 @require_GET
 def event_list(request):
@@ -49,7 +56,7 @@ def event_list(request):
     context = table_context(
         request, filterset, EventTable, section="events", export="registers:event-export"
     )
-    context["year"] = filterset.data["year"]
+    context["year"] = _year(filterset)
     context["may_add"] = may_edit_registers(request.user)
     return render(request, "registers/event_list.html", context)
 
@@ -64,7 +71,7 @@ def event_export(request):
         heading=_("Hội chợ, hội nghị khuyến công"),
         filters=filter_lines(filterset),
         by=user_name(request.user),
-        filename=f"hoi-cho-hoi-nghi-{filterset.data['year']}",
+        filename=f"hoi-cho-hoi-nghi-{_year(filterset) or 'tat-ca'}",
     )
 
 
@@ -72,10 +79,11 @@ def _month(request) -> datetime.date:
     text = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in text.split("-"))
-        return datetime.date(year, month, 1)
+        if 1900 <= year <= 2100:
+            return datetime.date(year, month, 1)
     except ValueError:
-        today = timezone.localdate()
-        return today.replace(day=1)
+        pass
+    return timezone.localdate().replace(day=1)
 
 
 @login_required

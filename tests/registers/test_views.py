@@ -350,3 +350,47 @@ def test_province_section_in_six_queries(province, national, django_assert_num_q
     assert len(section.dossiers) == 1 and len(section.events) == 1
     html = render_to_string("registers/province_section.html", {"registers": section})
     assert "Sản phẩm được công nhận trong năm" in html
+
+
+def test_event_pages_read_their_parameters_safely(client, ministry_user):
+    client.force_login(ministry_user)
+    for month in ("9999-12", "2020-13", "abc", "2020"):
+        page = client.get(reverse("registers:event-calendar"), {"month": month})
+        assert page.status_code == 200
+        assert page.context["first"] == timezone.localdate().replace(day=1)
+    export = client.get(reverse("registers:event-export"), {"year": 'x"\r\nSet-Cookie: a=b'})
+    assert export["Content-Disposition"] == 'attachment; filename="hoi-cho-hoi-nghi-tat-ca.xlsx"'
+
+
+def test_province_sends_a_dossier_and_adds_fair_participants(client, thai_nguyen_user):
+    client.force_login(thai_nguyen_user)
+    cluster = IndustrialClusterFactory(province=old("19"))
+    response = client.post(
+        reverse("registers:dossier-create"),
+        {
+            "province": old("19").pk,
+            "year": "2019",
+            "title": "Phương án phát triển cụm công nghiệp tỉnh Thái Nguyên",
+            "submitted_on": "18/02/2019",
+            "clusters": [cluster.pk],
+        },
+    )
+    assert response.status_code == 302
+    dossier = cluster.plan_dossiers.get()
+    assert (dossier.submitted_on, dossier.submitted_by) == (D(2019, 2, 18), thai_nguyen_user)
+
+    fair = PromotionEventFactory(host_province=old("19"), booths=5)
+    producer = EstablishmentFactory(province=old("19"), registration_code="19A8123456")
+    url = reverse("registers:participant-add", args=[fair.pk])
+    unknown = client.post(url, {"registration_code": "00X0000000", "booths": "1"})
+    assert "Không có cơ sở nào mang mã 00X0000000" in unknown.content.decode()
+    added = client.post(
+        url, {"registration_code": "19A8123456", "booths": "2", "support": "12.000.000"}
+    )
+    assert added.status_code == 302
+    participant = fair.participants.get()
+    assert (participant.establishment, participant.booths, participant.support) == (
+        producer,
+        2,
+        Decimal(12_000_000),
+    )
