@@ -227,3 +227,79 @@ def ledger_records(contract: Contract, user: User) -> None:
     )
     if not AdvanceRule.objects.exists():
         AdvanceRuleFactory()
+
+
+# -- registers ------------------------------------------------------------------------------------
+
+from registers.models import (  # noqa: E402 (the registers' factories, appended)
+    ClusterPlanDossier,
+    IndustrialCluster,
+    ProductGroup,
+    ProductLevel,
+    PromotionEvent,
+    SelectionRound,
+    TypicalProduct,
+)
+from registers.models.products import certificate_valid_until  # noqa: E402
+
+
+class SelectionRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelectionRound
+
+    level = ProductLevel.NATIONAL
+    year = 2019
+    title = factory.LazyAttribute(lambda r: f"Bình chọn {r.level} {r.year}")
+    decision_date = factory.LazyAttribute(lambda r: datetime.date(r.year, 11, 20))
+
+
+class TypicalProductFactory(factory.django.DjangoModelFactory):
+    """A product certified in its round (pass status=REGISTERED for a candidate)."""
+
+    class Meta:
+        model = TypicalProduct
+
+    round = factory.SubFactory(SelectionRoundFactory)
+    name = factory.Sequence(lambda n: f"Chè búp xanh số {n}")
+    group = ProductGroup.FOOD
+    producer = factory.SubFactory(EstablishmentFactory)
+    status = TypicalProduct.Status.CERTIFIED
+    score = Decimal("82.50")
+    decision_number = "100/QĐ-BCT"
+    decision_date = factory.LazyAttribute(lambda p: p.round.decision_date)
+    certificate_number = factory.Sequence(lambda n: f"{n:04d}/GCN")
+    certificate_date = factory.LazyAttribute(lambda p: p.round.decision_date)
+    valid_until = factory.LazyAttribute(lambda p: certificate_valid_until(p.certificate_date))
+
+
+class IndustrialClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndustrialCluster
+
+    name = factory.Sequence(lambda n: f"Cụm công nghiệp số {n}")
+    province = factory.LazyFunction(_province)
+    planned_area = Decimal("50.00")
+    leasable_area = Decimal("35.00")
+    leased_area = Decimal("21.00")
+
+
+class ClusterPlanDossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterPlanDossier
+
+    province = factory.LazyFunction(_province)
+    year = 2019
+    title = factory.Sequence(lambda n: f"Phương án phát triển cụm công nghiệp số {n}")
+    submitted_on = datetime.date(2019, 3, 1)
+
+
+class PromotionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PromotionEvent
+
+    kind = PromotionEvent.Kind.CONFERENCE
+    name = factory.Sequence(lambda n: f"Hội nghị khuyến công số {n}")
+    starts_on = datetime.date(2020, 7, 9)
+    ends_on = datetime.date(2020, 7, 10)
+    place = "Trung tâm hội nghị tỉnh"
+    host_province = factory.LazyFunction(_province)

@@ -258,3 +258,144 @@ def test_api_aggregates_are_scoped_as_the_overview(client, world, user, sees_mon
     body = _client(client, world, user).get("/api/v1/aggregates/?year=2019&by=year").json()
     budgets = [row["budget_vnd"] for row in body["groups"]["year"]]
     assert (800_000_000 in budgets) is sees_money
+
+
+# -- The registers: typical products, industrial clusters, fairs and conferences ------------------
+
+
+@pytest.fixture
+def registers_world(world):
+    from registers.models import ProductLevel, TypicalProduct
+    from tests.factories import (
+        ClusterPlanDossierFactory,
+        EstablishmentFactory,
+        IndustrialClusterFactory,
+        PromotionEventFactory,
+        SelectionRoundFactory,
+        TypicalProductFactory,
+    )
+
+    thai_nguyen = Province.objects.get(code="19", map_version="63")
+    producer = EstablishmentFactory(province=thai_nguyen, registration_code="19A8000001")
+    national = SelectionRoundFactory(level=ProductLevel.NATIONAL, year=2019)
+    candidate = TypicalProductFactory(
+        round=national,
+        producer=producer,
+        name="Chè Tân Cương đặc biệt",
+        status=TypicalProduct.Status.REGISTERED,
+        score=None,
+        certificate_number="",
+        certificate_date=None,
+        valid_until=None,
+    )
+    certified = TypicalProductFactory(round=national, producer=producer, name="Miến dong")
+    event = PromotionEventFactory(host_province=thai_nguyen, booths=10)
+    participant = event.participants.create(establishment=producer, booths=1)
+    return {
+        **world,
+        "product": candidate,
+        "certified": certified,
+        "cluster": IndustrialClusterFactory(province=thai_nguyen),
+        "dossier": ClusterPlanDossierFactory(province=thai_nguyen),
+        "event": event,
+        "participant": participant,
+    }
+
+
+NOT_PROVINCE = {IPC1: 403, BO: 403, PHEDUYET: 403, QUANTRI: 403}
+AGENCY_ONLY = {TINH19: 403, TINH01: 403, IPC1: 403}
+EDITORS = {IPC1: 403}
+OWN_EDIT = {TINH01: 404, IPC1: 403}
+
+REGISTER_PAGES = {
+    "products": ("/san-pham-tieu-bieu/?year=2019", _expect()),
+    "products export": ("/san-pham-tieu-bieu/xuat/xlsx/", _expect()),
+    "product counts": ("/san-pham-tieu-bieu/thong-ke/", _expect()),
+    "product register form": ("/san-pham-tieu-bieu/dang-ky/", _expect(**NOT_PROVINCE)),
+    "product page": ("/san-pham-tieu-bieu/{product}/", _expect(**{TINH01: 404})),
+    "product edit": (
+        "/san-pham-tieu-bieu/{product}/sua/",
+        _expect(**NOT_PROVINCE, **{TINH01: 404}),
+    ),
+    "product certify": ("/san-pham-tieu-bieu/{product}/cong-nhan/", _expect(**AGENCY_ONLY)),
+    "public catalogue": ("/danh-muc-san-pham/", dict.fromkeys(USERS, 200)),
+    "public catalogue export": ("/danh-muc-san-pham/xuat/xlsx/", dict.fromkeys(USERS, 200)),
+    "clusters": ("/cum-cong-nghiep/", _expect()),
+    "clusters export": ("/cum-cong-nghiep/xuat/xlsx/", _expect()),
+    "cluster form": ("/cum-cong-nghiep/them/", _expect(**EDITORS)),
+    "cluster page": ("/cum-cong-nghiep/{cluster}/", _expect(**{TINH01: 404})),
+    "cluster edit": ("/cum-cong-nghiep/{cluster}/sua/", _expect(**OWN_EDIT)),
+    "dossiers": ("/quy-hoach-cum-cong-nghiep/", _expect()),
+    "dossiers export": ("/quy-hoach-cum-cong-nghiep/xuat/xlsx/", _expect()),
+    "dossier form": ("/quy-hoach-cum-cong-nghiep/gui/", _expect(**EDITORS)),
+    "dossier page": ("/quy-hoach-cum-cong-nghiep/{dossier}/", _expect(**{TINH01: 404})),
+    "events": ("/hoi-cho-hoi-nghi/", _expect()),
+    "events export": ("/hoi-cho-hoi-nghi/xuat/xlsx/", _expect()),
+    "events calendar": ("/hoi-cho-hoi-nghi/lich/?month=2020-07", _expect()),
+    "event form": ("/hoi-cho-hoi-nghi/them/", _expect(**EDITORS)),
+    "event page": ("/hoi-cho-hoi-nghi/{event}/", _expect()),
+    "event edit": ("/hoi-cho-hoi-nghi/{event}/sua/", _expect(**OWN_EDIT)),
+}
+
+
+def _register_url(url: str, objects: dict) -> str:
+    return url.format(**{name: getattr(obj, "pk", None) for name, obj in objects.items()})
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", REGISTER_PAGES, ids=str)
+def test_registers_who_gets_what(client, registers_world, page, user):
+    url, expected = REGISTER_PAGES[page]
+    response = _client(client, registers_world, user).get(_register_url(url, registers_world))
+    assert response.status_code == expected[user], (page, user)
+
+
+REGISTER_POSTS = {
+    "withdraw a certificate": (
+        "/san-pham-tieu-bieu/{certified}/thu-hoi/",
+        {"reason": "Khiếu nại được chấp nhận"},
+        _expect(**AGENCY_ONLY, **dict.fromkeys([BO, PHEDUYET, QUANTRI], 302)),
+    ),
+    "receive a dossier": (
+        "/quy-hoach-cum-cong-nghiep/{dossier}/chuyen/",
+        {"to": "received", "on": "05/03/2019"},
+        _expect(**{**AGENCY_ONLY, TINH01: 404}, **dict.fromkeys([BO, PHEDUYET, QUANTRI], 302)),
+    ),
+    "add a fair participant": (
+        "/hoi-cho-hoi-nghi/{event}/co-so/",
+        {"registration_code": "19A8000001", "booths": "1"},
+        # Already there: the form answers 400 to those who may edit, with the reason.
+        _expect(**OWN_EDIT, **dict.fromkeys([TINH19, BO, PHEDUYET, QUANTRI], 400)),
+    ),
+    "remove a fair participant": (
+        "/hoi-cho-hoi-nghi/{event}/co-so/{participant}/bo/",
+        {},
+        _expect(**OWN_EDIT, **dict.fromkeys([TINH19, BO, PHEDUYET, QUANTRI], 302)),
+    ),
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("action", REGISTER_POSTS, ids=str)
+def test_registers_who_may_change_what(client, registers_world, action, user):
+    url, data, expected = REGISTER_POSTS[action]
+    response = _client(client, registers_world, user).post(
+        _register_url(url, registers_world), data
+    )
+    assert response.status_code == expected[user], (action, user)
+
+
+@pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
+def test_registers_lists_and_exports_show_only_what_the_user_may_see(client, registers_world, user):
+    import io
+
+    import openpyxl
+
+    client = _client(client, registers_world, user)
+    for url, name in (
+        ("/san-pham-tieu-bieu/xuat/xlsx/", "Chè Tân Cương đặc biệt"),
+        ("/cum-cong-nghiep/xuat/xlsx/", registers_world["cluster"].name),
+    ):
+        sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
+        values = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+        assert (name in values) is (user != TINH01), (url, user)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "projects",
     "budgets",
     "submissions",
+    "registers",
     "notifications",
     "adjustments",
     "dashboard",
@@ -146,6 +147,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reminders-daily": {
         "task": "notifications.reminders_send",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # A typical product's certificate lapses the day after 31 December of its third year.
+    "product-certificates-expire-daily": {
+        "task": "registers.certificates_expire",
+        "schedule": crontab(hour=0, minute=15),
     },
 }
 

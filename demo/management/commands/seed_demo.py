@@ -10,6 +10,7 @@ from demo.summary import headline, year_lines
 from demo.users import DEMO_PASSWORD, ensure_users
 from demo.world import World
 from demo.years import DEMO_TODAY, PLANS
+from registers.demo import seed_registers
 
 LABELS = {
     "establishments": "cơ sở CNNT",
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                     f"Cơ sở dữ liệu đã có {present}/{len(PLANS)} kế hoạch trùng với dữ liệu minh "
                     "họa: chỉ chạy seed_demo trên cơ sở dữ liệu chưa có các kế hoạch này."
                 )
+            seed_registers(today=DEMO_TODAY)
         if created:
             self.stdout.write(
                 f"Người dùng minh họa đã tạo: {', '.join(created)} (mật khẩu {DEMO_PASSWORD})."
