@@ -36,7 +36,7 @@ from monitoring.scope import Scope
 from monitoring.services import reason_text
 
 AT_RISK_ON_PANELS = 5
-AT_RISK_ON_PAGE = 50
+AT_RISK_ON_PAGE = 20
 
 
 def scope_of(programme: ProgrammeFilter, on: datetime.date) -> Scope:

@@ -21,12 +21,11 @@ def old(code: str) -> Province:
 
 
 def approve(*, year, budget, province="19", status=Scheme.Status.APPROVED, code=None, **scheme):
-    extra = {f"scheme__{key}": value for key, value in scheme.items()}
+    extra = {f"scheme__{key}": value for key, value in {"fund": Fund.NATIONAL, **scheme}.items()}
     if code:
         extra["scheme__code"] = code
     return AllocationFactory(
         scheme__plan_year=year,
-        scheme__fund=Fund.NATIONAL,
         scheme__province=old(province),
         scheme__status=status,
         amount=budget,
