@@ -278,11 +278,16 @@ def _scheme_forecast(
     paid = sum((c["paid"] for c in contracts), Decimal(0))
     signed = sum((c["value"] for c in contracts), Decimal(0))
     ahead = overdue = after_year = Decimal(0)
+    on, year_end = scope.on, scope.year_end
     for contract in contracts:
-        tranches = plan[contract["id"]]
-        due_now = sum((a for day, a in tranches if day <= scope.on), Decimal(0))
-        due_by_year_end = sum((a for day, a in tranches if day <= scope.year_end), Decimal(0))
-        after_year += sum((a for day, a in tranches if day > scope.year_end), Decimal(0))
+        due_now = due_by_year_end = Decimal(0)
+        for day, amount in plan[contract["id"]]:
+            if day <= on:
+                due_now += amount
+            if day <= year_end:
+                due_by_year_end += amount
+            else:
+                after_year += amount
         ahead += max(due_by_year_end - max(due_now, contract["paid"]), Decimal(0))
         overdue += max(due_now - contract["paid"], Decimal(0))
     unsigned = max(budget - signed, Decimal(0))

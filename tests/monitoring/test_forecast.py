@@ -123,3 +123,21 @@ def test_visibility_narrows_the_forecast(half_by_june, thai_nguyen_user):
     )
     assert forecast.total.budget == 1 * TY
     assert [g.fields["code"] for g in forecast.by_province] == ["19"]
+
+
+def test_the_page_curve_and_the_panel_curve_agree(half_by_june):
+    """The panels take c(m) from the rows the dashboard's monthly chart already read; the
+    forecast page and the weekly warning read it themselves: the same curve either way."""
+    from dashboard.selectors import ProgrammeFilter, monthly_cumulative
+    from monitoring.forecast import curve_from_cumulative
+
+    late = approve(year=2020, budget=1 * TY, province="79")
+    pay(sign(late, 1 * TY, D(2020, 2, 1)), 300 * TRIEU, D(2019, 12, 20), "advance")  # in January
+    pay(sign(approve(year=2018, budget=1 * TY), 1 * TY, D(2018, 3, 1)), 1 * TY, D(2018, 9, 1))
+    programme = ProgrammeFilter(year=2021, fund="national", as_of=D(2021, 6, 30))
+    rows = monthly_cumulative(programme, previous_years=3)
+    own = history_curve(scope(2021, D(2021, 6, 30)))
+    assert curve_from_cumulative(rows, 2021) == own
+    assert own.years == (2018, 2019, 2020)
+    # January: the 2020 advance paid in December 2019 (0,3 of 3,3 tỷ in all).
+    assert own.shares[1] == Fraction(1, 11)
