@@ -251,14 +251,14 @@ def _filters(years: list[int], programme: ProgrammeFilter) -> dict:
 # Consistency -----------------------------------------------------------------------------------
 
 
-def _check_list(programme: ProgrammeFilter, quality, params_of) -> list[dict]:
+def _check_list(quality, url_of) -> list[dict]:
     return [
         {
             "code": check.code,
             "label": check.label,
             "rule": rule_text(check),
             "count": quality.failing.get(check.code, 0),
-            "url": params_of(check.code),
+            "url": url_of(check.code),
         }
         for check in CHECKS
     ]
@@ -280,7 +280,7 @@ def quality_panel(programme: ProgrammeFilter, visible) -> dict:
     return {
         "total": total,
         "score": format_rate(total.score),
-        "checks": _check_list(programme, total, url),
+        "checks": _check_list(total, url),
         "weakest": [
             {
                 "quality": q,
@@ -325,7 +325,7 @@ def consistency_detail(request):
             {
                 "quality": unit,
                 "score": format_rate(unit.score),
-                "checks": _check_list(programme, unit, url),
+                "checks": _check_list(unit, url),
                 "url": _page_url(
                     "dashboard:consistency", base, province=unit.code, map=unit.map_version
                 ),
@@ -347,7 +347,6 @@ def consistency_detail(request):
         "quality": quality,
         "score": format_rate(quality.total.score),
         "checks": _check_list(
-            programme,
             quality.total,
             lambda code: _page_url("dashboard:consistency", programme, check=code),
         ),

@@ -107,8 +107,9 @@ def advance_days() -> int:
 
 
 def rule_text(check: Check) -> str:
-    days = advance_days() if check.code == "advance_unsettled" else CONTRACT_DAYS
-    return str(check.rule) % {"days": days} if "%(days)s" in str(check.rule) else str(check.rule)
+    """The rule in words, with its number of days where it has one."""
+    days = {"advance_unsettled": advance_days(), "contract_late": CONTRACT_DAYS}.get(check.code)
+    return str(check.rule) if days is None else str(check.rule) % {"days": days}
 
 
 def _scheme_fields(scope: Scope, to_scheme: str) -> dict:
