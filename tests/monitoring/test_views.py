@@ -128,3 +128,26 @@ def test_the_overview_and_the_province_page_show_the_panels(client, ministry_use
         assert "Chỉ số chất lượng dữ liệu" in page
         assert 'data-chart="chart-forecast"' in response.text
         assert "/giam-sat/du-bao/?" in response.text
+
+
+@pytest.mark.parametrize("url", [FORECAST, CONSISTENCY])
+def test_a_regional_centre_sees_the_provinces_it_covers(client, programme, url):  # noqa: F811
+    from organisations.models import Organisation
+
+    ipc1 = UserFactory(
+        role=Role.REGIONAL,
+        username="ipc1-w",
+        organisation=Organisation.objects.get(short_name="IPC1"),
+    )
+    client.force_login(ipc1)
+    page = text_of(client.get(url).text)
+    assert "Thái Nguyên" in page and "Hà Nội" in page  # northern provinces
+    assert "Hồ Chí Minh" not in page
+
+
+def test_the_pages_read_in_english(client, ministry_user, programme):  # noqa: F811
+    client.force_login(ministry_user)
+    page = text_of(client.get(FORECAST, HTTP_ACCEPT_LANGUAGE="en").text)
+    assert "Method" in page and "Schemes at risk of not disbursing in full" in page
+    page = text_of(client.get(CONSISTENCY, HTTP_ACCEPT_LANGUAGE="en").text)
+    assert "Data-quality score" in page and "not checked yet" in page
