@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from core.money import format_billions, format_rate
+from core.money import format_billions, format_rate, format_vnd
 from monitoring.forecast import Forecast, SchemeForecast, year_end_forecast
 from monitoring.scope import Scope
 from notifications.models import Notification
@@ -37,7 +37,9 @@ def reason_text(code: str, amount) -> str:
         "stopped": _("ngừng triển khai, còn %(amount)s"),
         "closed": _("%(amount)s không còn được ký hợp đồng"),
     }
-    return texts[code] % {"amount": format_billions(amount)}
+    # Below 0,01 tỷ the billions would read "0,00 tỷ đồng": the amount in đồng says more.
+    shown = format_billions(amount) if amount >= 10_000_000 else format_vnd(amount)
+    return texts[code] % {"amount": shown}
 
 
 def _line(scheme: SchemeForecast) -> str:

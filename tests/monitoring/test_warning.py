@@ -90,3 +90,12 @@ def test_the_beat_entry_runs_on_monday_mornings(settings):
     assert schedule.hour == {7}
     assert settings.CELERY_TIMEZONE == "Asia/Ho_Chi_Minh"
     assert settings.KC_WARNING_FROM_MONTH == 10
+
+
+def test_small_amounts_in_reasons_are_written_in_dong():
+    from decimal import Decimal
+
+    from monitoring.services import reason_text
+
+    assert reason_text("behind", Decimal(2_500_000)) == "chậm 2.500.000 đồng so với tiến độ"
+    assert reason_text("unsigned", Decimal(1_250_000_000)) == "chưa ký hợp đồng 1,25 tỷ đồng"
