@@ -25,11 +25,11 @@ from monitoring.consistency import (
     failing_rows,
     rule_text,
 )
+from monitoring.curve import curve_from_cumulative
 from monitoring.forecast import (
     Forecast,
     GroupForecast,
     SchemeForecast,
-    curve_from_cumulative,
     year_end_forecast,
 )
 from monitoring.scope import Scope

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.models import ZERO, AnnualPlan, Contract, Disbursement, money_sum
 from core.db import EPOCH, DayNumber, day_number
-from monitoring.forecast import to_rate
+from monitoring.curve import to_rate
 from monitoring.scope import Scope, allocations_in, province_prefix
 from projects.models import Scheme, SchemeStatusChange
 

@@ -4,7 +4,8 @@ import datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from monitoring.forecast import completed_months, history_curve, year_end_forecast
+from monitoring.curve import completed_months, curve_from_cumulative, history_curve
+from monitoring.forecast import year_end_forecast
 from monitoring.schedule import linear_tranches
 from projects.models import Scheme
 from tests.monitoring.conftest import TRIEU, TY, D, approve, pay, scope, sign
@@ -129,7 +130,6 @@ def test_the_page_curve_and_the_panel_curve_agree(half_by_june):
     """The panels take c(m) from the rows the dashboard's monthly chart already read; the
     forecast page and the weekly warning read it themselves: the same curve either way."""
     from dashboard.selectors import ProgrammeFilter, monthly_cumulative
-    from monitoring.forecast import curve_from_cumulative
 
     late = approve(year=2020, budget=1 * TY, province="79")
     pay(sign(late, 1 * TY, D(2020, 2, 1)), 300 * TRIEU, D(2019, 12, 20), "advance")  # in January
