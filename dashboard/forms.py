@@ -19,10 +19,23 @@ class CodeChoiceField(forms.ModelChoiceField):
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, to_field_name="code", required=False, **kwargs)
 
+    # The rows of the queryset when the page already read them (its filter lists): a code is
+    # then looked up among them instead of by one more query.
+    rows: list | None = None
+
     def validate(self, value):
         super().validate(value)
 
     def to_python(self, value):
+        if self.rows is not None and value not in self.empty_values:
+            for row in self.rows:
+                if row.code == value:
+                    return row
+            raise forms.ValidationError(
+                _("'%(value)s' không có trong danh mục. Giá trị hợp lệ: %(codes)s."),
+                code="invalid_choice",
+                params={"value": value, "codes": ", ".join(row.code for row in self.rows)},
+            )
         try:
             return super().to_python(value)
         except forms.ValidationError as error:
@@ -58,15 +71,26 @@ class ProgrammeQuery(forms.Form):
         error_messages={"invalid": _("Ngày viết dạng dd/mm/yyyy, ví dụ 31/12/2019.")},
     )
 
-    def __init__(self, params, *, strict: bool = False, default_year: int | None = None, **kwargs):
+    def __init__(
+        self,
+        params,
+        *,
+        strict: bool = False,
+        default_year: int | None = None,
+        known: dict[str, list] | None = None,
+        **kwargs,
+    ):
         """`strict` (the API): the year is required and an unknown parameter is an error.
         Otherwise (pages) the year defaults to `default_year` and other parameters, which belong
-        to the page (sorting, paging, list filters), are left alone."""
+        to the page (sorting, paging, list filters), are left alone. `known`: reference rows the
+        page has read already, by field name ("region", "content_area", "sector")."""
         self.strict = strict
         self.default_year = default_year
         self.unknown = sorted(set(params) - set(self.base_fields)) if strict else []
         super().__init__(params, **kwargs)
         self.fields["year"].required = strict
+        for name, rows in (known or {}).items():
+            self.fields[name].rows = rows
 
     def clean_year(self):
         return self.cleaned_data.get("year") or self.default_year

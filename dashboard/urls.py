@@ -1,9 +1,11 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import monitoring_views, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("tinh/<str:map_version>/<str:code>/", views.province_detail, name="province-detail"),
+    path("giam-sat/du-bao/", monitoring_views.forecast_detail, name="forecast"),
+    path("giam-sat/nhat-quan/", monitoring_views.consistency_detail, name="consistency"),
 ]

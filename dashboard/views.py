@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.money import BILLION, format_billions, format_number, format_rate
-from dashboard import charts, selectors
+from dashboard import charts, monitoring_views, selectors
 from dashboard.cache import memoized
 from dashboard.forms import ALL_FUNDS, ProgrammeQuery
 from dashboard.selectors import ProgrammeFilter
@@ -74,7 +74,7 @@ class Query:
         return dataclasses.replace(self, programme=programme)
 
 
-def _query(request, default_year: int, *, fields=None) -> Query:
+def _query(request, default_year: int, *, fields=None, known=None) -> Query:
     """Read the programme from the query string. The fund defaults to the national one, the
     map to the one in force at the year's end. Invalid parameters are reported and left out
     rather than failing the page."""
@@ -86,7 +86,7 @@ def _query(request, default_year: int, *, fields=None) -> Query:
                 params[name] = request.GET[name]
     params.setdefault("fund", Fund.NATIONAL)
     errors: list[str] = []
-    form = ProgrammeQuery(params, default_year=default_year)
+    form = ProgrammeQuery(params, default_year=default_year, known=known)
     for _attempt in range(3):
         if form.is_valid():
             break
@@ -95,11 +95,11 @@ def _query(request, default_year: int, *, fields=None) -> Query:
             params.pop(field, None)
             if field in ("map", "province", "__all__"):
                 params.pop("province", None)
-        form = ProgrammeQuery(params, default_year=default_year)
+        form = ProgrammeQuery(params, default_year=default_year, known=known)
     else:  # pragma: no cover - each attempt drops the fields in error
         params = type(params)(mutable=True)
         params["fund"] = Fund.NATIONAL
-        form = ProgrammeQuery(params, default_year=default_year)
+        form = ProgrammeQuery(params, default_year=default_year, known=known)
         form.is_valid()
     query = Query(
         programme=form.programme(),
@@ -189,8 +189,13 @@ def _until_month(programme: ProgrammeFilter) -> int:
     return end.month if end.year == programme.year else 12
 
 
-def _monthly_chart(programme: ProgrammeFilter, visible, budget: Decimal) -> dict:
-    rows = memoized(selectors.monthly_cumulative, programme, visible, previous_years=PREVIOUS_YEARS)
+def _monthly_rows(programme: ProgrammeFilter, visible) -> list[dict]:
+    return memoized(selectors.monthly_cumulative, programme, visible, previous_years=PREVIOUS_YEARS)
+
+
+def _monthly_chart(programme: ProgrammeFilter, visible, budget: Decimal, rows=None) -> dict:
+    if rows is None:
+        rows = _monthly_rows(programme, visible)
     params = _filter_params(programme)
     del params["year"]
     # Each point's year and month are filled in by the chart (str.format); urlencode has
@@ -268,6 +273,10 @@ def _behind_rows(programme, visible) -> list[dict]:
     ]
 
 
+def _as_of_text(programme: ProgrammeFilter) -> str:
+    return programme.as_of.strftime("%d/%m/%Y") if programme.as_of else ""
+
+
 def _year_choices(years: list[int], year: int) -> list[int]:
     return sorted({*years, year}, reverse=True)
 
@@ -280,7 +289,18 @@ def overview(request):
     """The ministry's overview of a year's programme: KPI cards, charts, a tile-grid map and
     the schemes furthest behind schedule, all scoped to what the user may see."""
     visible = _visible(request.user)
-    query = _query(request, _today().year)
+    # The filter lists, read once: the query string's codes are looked up among them.
+    regions_list = list(Region.objects.all())
+    content_areas = list(
+        ContentArea.objects.select_related("content_list").order_by(
+            "content_list__valid_from", "number"
+        )
+    )
+    query = _query(
+        request,
+        _today().year,
+        known={"region": regions_list, "content_area": content_areas},
+    )
     # The trend covers every year (4 queries): it also tells which years have allocations, for
     # the default year and the year list.
     trend = memoized(selectors.trend_by_year, query.programme, visible)
@@ -336,8 +356,9 @@ def overview(request):
         for figures in trend
     ]
 
+    monthly = _monthly_rows(programme, visible)
     chart_figures = {
-        "monthly": _monthly_chart(programme, visible, summary.budget),
+        "monthly": _monthly_chart(programme, visible, summary.budget, monthly),
         "regions": charts.disbursement_rate(
             region_rows, overall=summary.disbursed_rate, horizontal=True
         ),
@@ -362,12 +383,8 @@ def overview(request):
                 (ALL_FUNDS, _("Cả hai nguồn")),
             ],
             "fund": programme.fund or ALL_FUNDS,
-            "regions": list(Region.objects.all()),
-            "content_areas": list(
-                ContentArea.objects.select_related("content_list").order_by(
-                    "content_list__valid_from", "number"
-                )
-            ),
+            "regions": regions_list,
+            "content_areas": content_areas,
             "map_chosen": map_chosen,
             "metric": metric,
         },
@@ -390,6 +407,11 @@ def overview(request):
         ],
         "scoped": visible is not None,
         "until_month": _until_month(programme),
+        "forecast": monitoring_views.forecast_panel(
+            programme, visible, monthly=monthly, english=english
+        ),
+        "quality": monitoring_views.quality_panel(programme, visible),
+        "as_of": _as_of_text(programme),
     }
     return render(request, "dashboard/overview.html", context)
 
@@ -417,6 +439,7 @@ def province_detail(request, map_version, code):
     summary = memoized(selectors.visible_summary, programme, visible)
     schedule = memoized(selectors.schedule_figures, programme, visible, on=_measured_on(programme))
     kpis = _kpis(programme, summary, schedule)
+    monthly = _monthly_rows(programme, visible)
     merged: list[Province] = []
     if map_version == ProvinceMap.NEW_34:
         merged = list(
@@ -431,7 +454,7 @@ def province_detail(request, map_version, code):
         "errors": errors,
         "merged": merged,
         "charts": {
-            "monthly": _monthly_chart(programme, visible, summary.budget),
+            "monthly": _monthly_chart(programme, visible, summary.budget, monthly),
             "content": _content_chart(programme, visible, english),
         },
         "filters": {
@@ -457,5 +480,10 @@ def province_detail(request, map_version, code):
         ],
         "behind": _behind_rows(programme, visible),
         "until_month": _until_month(programme),
+        "forecast": monitoring_views.forecast_panel(
+            programme, visible, monthly=monthly, by="content_area", english=english
+        ),
+        "quality": monitoring_views.quality_panel(programme, visible),
+        "as_of": _as_of_text(programme),
     }
     return render(request, "dashboard/province_detail.html", context)

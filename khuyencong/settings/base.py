@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "registers",
     "notifications",
     "adjustments",
+    "monitoring",
     "dashboard",
     "api",
     "demo",
@@ -153,6 +154,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "registers.certificates_expire",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Schemes at risk of leaving money undisbursed at 31/12, from KC_WARNING_FROM_MONTH on.
+    "at-risk-weekly": {
+        "task": "monitoring.at_risk_warning_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -210,6 +216,14 @@ MAILERS = {
 # A scheme is behind schedule when what it has paid out lags a linear schedule (from its first
 # contract to 31 December) by more than this share of the amount contracted.
 BEHIND_SCHEDULE_MARGIN_PERCENT = int(env("BEHIND_SCHEDULE_MARGIN_PERCENT", "15"))
+
+# The weekly e-mail of the schemes at risk of leaving money undisbursed at 31/12 is sent from
+# this month of the year on (1-12; October by default).
+KC_WARNING_FROM_MONTH = int(env("KC_WARNING_FROM_MONTH", "10"))
+
+# An advance must be followed by a payment or a refund within this many days after the scheme's
+# acceptance or after 31 December of its plan year, whichever comes first (consistency panel).
+KC_ADVANCE_SETTLEMENT_DAYS = int(env("KC_ADVANCE_SETTLEMENT_DAYS", "30"))
 
 # How long the dashboard keeps a computed figure (0: no cache). A safety net only: every
 # committed write of plans, schemes or the ledger moves the data version, which retires them all.

@@ -1,0 +1,437 @@
+"""Data-quality checks of a plan year, each with the rows that fail it, and a score per province:
+the share of its in-plan schemes that pass every check.
+
+Each check is one query returning its failing rows as plain dicts (scheme, province on the
+display map, and the facts that show the failure), so the panel, the lists and the weekly
+figures agree. Everything is read as it stood on `scope.on`: entries dated later are ignored.
+Progress reports (due by the 25th of each month) are not checked: the system has no record of
+them yet, and the panel says so."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import ZERO, AnnualPlan, Contract, Disbursement, money_sum
+from core.db import EPOCH, DayNumber, day_number
+from monitoring.curve import to_rate
+from monitoring.scope import Scope, allocations_in, province_prefix
+from projects.models import Scheme, SchemeStatusChange
+
+S = Scheme.Status
+ACCEPTED = (S.ACCEPTED, S.LIQUIDATED, S.SETTLED)
+# Days after approval by which a contract should be signed (TT 36/2013 practice).
+CONTRACT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    rule: str
+
+
+CHECKS = (
+    Check(
+        "money_chain",
+        _("Chuỗi kinh phí"),
+        _("Đã giải ngân ≤ đã ký hợp đồng ≤ được duyệt, từng đề án."),
+    ),
+    Check(
+        "paid_before_contract",
+        _("Chi trước ngày ký"),
+        _("Không có khoản tạm ứng, thanh toán nào trước ngày ký hợp đồng."),
+    ),
+    Check(
+        "refund_exceeds",
+        _("Thu hồi vượt số đã chi"),
+        _("Lũy kế thu hồi không vượt lũy kế tạm ứng và thanh toán đến cùng ngày."),
+    ),
+    Check(
+        "advance_unsettled",
+        _("Tạm ứng chưa thanh toán"),
+        _(
+            "Mỗi khoản tạm ứng có thanh toán hoặc thu hồi sau nó, chậm nhất %(days)s ngày sau "
+            "ngày nghiệm thu hoặc sau 31/12 của năm kế hoạch (mốc nào đến trước)."
+        ),
+    ),
+    Check(
+        "contract_late",
+        _("Chưa ký hợp đồng"),
+        _("Hợp đồng được ký trong vòng %(days)s ngày kể từ quyết định phê duyệt."),
+    ),
+    Check(
+        "past_end",
+        _("Quá hạn chưa nghiệm thu"),
+        _("Đề án đã qua ngày kết thúc thì đã được nghiệm thu (trừ đề án ngừng triển khai)."),
+    ),
+)
+CHECK_CODES = tuple(check.code for check in CHECKS)
+
+# What each fact in a failing row is, for the lists.
+FACT_LABELS = {
+    "approved": _("Được duyệt"),
+    "contracted": _("Đã ký hợp đồng"),
+    "disbursed": _("Đã giải ngân"),
+    "amount": _("Số tiền"),
+    "paid_on": _("Ngày chứng từ"),
+    "voucher": _("Số chứng từ"),
+    "signed_on": _("Ngày ký"),
+    "refunded": _("Lũy kế thu hồi"),
+    "paid_out": _("Lũy kế đã chi"),
+    "deadline": _("Hạn"),
+    "decided_on": _("Ngày quyết định"),
+    "end_date": _("Ngày kết thúc"),
+}
+
+
+def advance_days() -> int:
+    return settings.KC_ADVANCE_SETTLEMENT_DAYS
+
+
+def rule_text(check: Check) -> str:
+    """The rule in words, with its number of days where it has one."""
+    days = {"advance_unsettled": advance_days(), "contract_late": CONTRACT_DAYS}.get(check.code)
+    return str(check.rule) if days is None else str(check.rule) % {"days": days}
+
+
+def _scheme_fields(scope: Scope, to_scheme: str) -> dict:
+    unit = province_prefix(scope, to_scheme)
+    return {
+        "scheme_id": F(f"{to_scheme}id"),
+        "code": F(f"{to_scheme}code"),
+        "title": F(f"{to_scheme}title"),
+        "province": F(f"{to_scheme}province__short_name"),
+        "unit_code": F(f"{unit}__code"),
+        "unit_map": F(f"{unit}__map_version"),
+    }
+
+
+def _rows(queryset: QuerySet, scope: Scope, to_scheme: str, **facts) -> list[dict]:
+    """The failing rows as {scheme_id, code, title, province, unit_code, unit_map, facts}, facts
+    being (name, value) pairs. Names are prefixed in the query: a value may not share the name
+    of a model field."""
+    scheme = _scheme_fields(scope, to_scheme)
+    rows = queryset.order_by().values(
+        **{f"s_{name}": value for name, value in scheme.items()},
+        **{f"f_{name}": value for name, value in facts.items()},
+    )
+    result = [
+        {
+            **{name: row[f"s_{name}"] for name in scheme},
+            "facts": tuple((name, row[f"f_{name}"]) for name in facts),
+        }
+        for row in rows
+    ]
+    result.sort(key=lambda row: (row["code"], tuple(str(value) for _n, value in row["facts"])))
+    return result
+
+
+def _in_scope_schemes(scope: Scope, visible) -> QuerySet[Scheme]:
+    return Scheme.objects.filter(pk__in=allocations_in(scope, visible).values("scheme_id"))
+
+
+def _ledger(scope: Scope, visible) -> QuerySet[Disbursement]:
+    return Disbursement.objects.filter(
+        contract__allocation__in=allocations_in(scope, visible).values("pk"),
+        paid_on__lte=scope.on,
+    )
+
+
+@dataclass(frozen=True)
+class Failing:
+    """The failing rows of a check as a queryset, the path from a row to its scheme, and the
+    facts each row shows."""
+
+    rows: QuerySet
+    to_scheme: str
+    facts: dict
+
+
+def _money_chain(scope: Scope, visible) -> Failing:
+    schemes = (
+        _in_scope_schemes(scope, visible)
+        .with_money(scope.on, plan_year=scope.year)
+        .filter(Q(disbursed__gt=F("contracted")) | Q(contracted__gt=F("approved")))
+    )
+    facts = {"approved": F("approved"), "contracted": F("contracted"), "disbursed": F("disbursed")}
+    return Failing(schemes, "", facts)
+
+
+def _paid_before_contract(scope: Scope, visible) -> Failing:
+    early = _ledger(scope, visible).filter(
+        paid_on__lt=F("contract__signed_on"),
+        kind__in=(Disbursement.Kind.ADVANCE, Disbursement.Kind.PAYMENT),
+    )
+    facts = {
+        "voucher": F("voucher_number"),
+        "paid_on": F("paid_on"),
+        "signed_on": F("contract__signed_on"),
+        "amount": F("amount"),
+    }
+    return Failing(early, "contract__allocation__scheme__", facts)
+
+
+def _running(kinds: tuple[str, ...]) -> Coalesce:
+    total = (
+        Disbursement.objects.filter(
+            contract=OuterRef("contract"), kind__in=kinds, paid_on__lte=OuterRef("paid_on")
+        )
+        .order_by()
+        .values("contract")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total), ZERO, output_field=ZERO.output_field)
+
+
+def _refund_exceeds(scope: Scope, visible) -> Failing:
+    refunds = (
+        _ledger(scope, visible)
+        .filter(kind=Disbursement.Kind.REFUND)
+        .annotate(
+            refunded=_running((Disbursement.Kind.REFUND,)),
+            paid_out=_running((Disbursement.Kind.ADVANCE, Disbursement.Kind.PAYMENT)),
+        )
+        .filter(refunded__gt=F("paid_out"))
+    )
+    facts = {
+        "voucher": F("voucher_number"),
+        "paid_on": F("paid_on"),
+        "refunded": F("refunded"),
+        "paid_out": F("paid_out"),
+    }
+    return Failing(refunds, "contract__allocation__scheme__", facts)
+
+
+def _accepted(scheme: str = "pk") -> QuerySet[SchemeStatusChange]:
+    return SchemeStatusChange.objects.filter(scheme=OuterRef(scheme), to_status=S.ACCEPTED)
+
+
+def _advance_unsettled(scope: Scope, visible) -> Failing:
+    """Advances not followed, by their deadline, by a payment or a refund on the same contract.
+    The deadline: N days after the earlier of the acceptance (first change to "accepted", as a
+    local date) and 31 December of the plan year; checked once it has passed on the day. Dates
+    are compared as day numbers, the same way on SQLite and PostgreSQL."""
+    days = advance_days()
+    year_end = Value(day_number(scope.year_end))
+    accepted_day = Subquery(
+        _accepted("contract__allocation__scheme")
+        .order_by("at")
+        .annotate(day=DayNumber(TruncDate("at")))
+        .values("day")[:1]
+    )
+    settling = Disbursement.objects.filter(
+        contract=OuterRef("contract"),
+        kind__in=(Disbursement.Kind.PAYMENT, Disbursement.Kind.REFUND),
+        paid_on__gte=OuterRef("paid_on"),
+        paid_on__lte=scope.on,
+    )
+    advances = (
+        _ledger(scope, visible)
+        .filter(kind=Disbursement.Kind.ADVANCE)
+        .annotate(start_day=Least(Coalesce(accepted_day, year_end), year_end))
+        .filter(start_day__lte=day_number(scope.on) - days)
+        .annotate(deadline=ExpressionWrapper(F("start_day") + days, output_field=IntegerField()))
+    )
+    settled = settling.annotate(day=DayNumber("paid_on")).filter(day__lte=OuterRef("deadline"))
+    advances = advances.filter(~Exists(settled))
+    facts = {
+        "voucher": F("voucher_number"),
+        "paid_on": F("paid_on"),
+        "amount": F("amount"),
+        "deadline": F("deadline"),
+    }
+    return Failing(advances, "contract__allocation__scheme__", facts)
+
+
+def _contract_late(scope: Scope, visible) -> Failing:
+    """Allocations decided more than CONTRACT_DAYS days before the day with no contract signed
+    by then (stopped schemes aside)."""
+    decided_before = scope.on - datetime.timedelta(days=CONTRACT_DAYS)
+    signed = Contract.objects.filter(allocation=OuterRef("pk"), signed_on__lte=scope.on)
+    allocations = (
+        allocations_in(scope, visible)
+        .filter(batch__decision_date__lt=decided_before)
+        .exclude(scheme__status=S.STOPPED)
+        .filter(~Exists(signed))
+    )
+    facts = {"decided_on": F("batch__decision_date"), "approved": F("amount")}
+    return Failing(allocations, "scheme__", facts)
+
+
+def _past_end(scope: Scope, visible) -> Failing:
+    """Schemes whose end date has passed on the day and that were not accepted by then. A scheme
+    accepted with no recorded change (imported data) counts as accepted."""
+    day_after = datetime.datetime.combine(
+        scope.on + datetime.timedelta(days=1),
+        datetime.time(),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    accepted_by_then = Q(status__in=ACCEPTED) & (
+        ~Exists(_accepted()) | Exists(_accepted().filter(at__lt=day_after))
+    )
+    schemes = (
+        _in_scope_schemes(scope, visible)
+        .filter(end_date__lt=scope.on)
+        .exclude(status=S.STOPPED)
+        .exclude(accepted_by_then)
+    )
+    return Failing(schemes, "", {"end_date": F("end_date")})
+
+
+QUERIES: dict[str, Callable[[Scope, QuerySet | None], Failing]] = {
+    "money_chain": _money_chain,
+    "paid_before_contract": _paid_before_contract,
+    "refund_exceeds": _refund_exceeds,
+    "advance_unsettled": _advance_unsettled,
+    "contract_late": _contract_late,
+    "past_end": _past_end,
+}
+
+
+def failing_rows(scope: Scope, visible, check: str) -> list[dict]:
+    """The rows failing one check (1 query)."""
+    failing = QUERIES[check](scope, visible)
+    rows = _rows(failing.rows, scope, failing.to_scheme, **failing.facts)
+    if check == "advance_unsettled":
+        for row in rows:
+            row["facts"] = tuple(
+                (name, EPOCH + datetime.timedelta(days=value) if name == "deadline" else value)
+                for name, value in row["facts"]
+            )
+    return rows
+
+
+@dataclass
+class ProvinceQuality:
+    code: str
+    map_version: str
+    short_name: str
+    schemes: int = 0
+    failing: dict[str, int] = field(default_factory=dict)
+    failing_schemes: int = 0
+
+    @property
+    def passing(self) -> int:
+        return self.schemes - self.failing_schemes
+
+    @property
+    def score(self) -> Decimal | None:
+        """Schemes passing every check ÷ in-plan schemes, in per cent."""
+        return to_rate(self.passing, self.schemes)
+
+
+@dataclass(frozen=True)
+class PlanEnvelope:
+    pk: int
+    title: str
+    envelope: Decimal
+    approved: Decimal
+
+    @property
+    def ok(self) -> bool:
+        return self.approved <= self.envelope
+
+
+@dataclass(frozen=True)
+class Quality:
+    on: datetime.date
+    provinces: list[ProvinceQuality]
+    total: ProvinceQuality
+    plans: list[PlanEnvelope]
+
+
+def plan_envelopes(scope: Scope) -> list[PlanEnvelope]:
+    """Approved ≤ envelope for each plan of the year (1 query): the envelope is the sum of the
+    batches decided by the day, the approved money that of the allocations in those batches."""
+    batches = (
+        AnnualPlan.objects.filter(pk=OuterRef("pk"))
+        .annotate(total=money_sum("batches__amount", batches__decision_date__lte=scope.decided_by))
+        .values("total")
+    )
+    plans = AnnualPlan.objects.filter(year=scope.year)
+    if scope.fund:
+        plans = plans.filter(fund=scope.fund)
+    plans = plans.annotate(
+        envelope=Subquery(batches),
+        approved=money_sum(
+            "allocations__amount", allocations__batch__decision_date__lte=scope.decided_by
+        ),
+    ).order_by("fund", "title")
+    return [
+        PlanEnvelope(pk=p.pk, title=p.title, envelope=p.envelope or 0, approved=p.approved)
+        for p in plans
+    ]
+
+
+def data_quality(scope: Scope, visible=None, *, with_plans: bool = False) -> Quality:
+    """Per province of the display map: in-plan schemes, schemes failing each check, schemes
+    failing any, and the score (1 query: each check is an EXISTS on the scheme; 2 with the
+    plans' envelopes)."""
+    unit = province_prefix(scope)
+    flags = {
+        f"fails_{code}": Exists(
+            failing.rows.filter(**{f"{failing.to_scheme}id": OuterRef("scheme_id")})
+        )
+        for code, failing in ((code, QUERIES[code](scope, visible)) for code in CHECK_CODES)
+    }
+    rows = (
+        allocations_in(scope, visible)
+        .values(
+            "scheme_id",
+            unit_code=F(f"{unit}__code"),
+            unit_map=F(f"{unit}__map_version"),
+            unit_short_name=F(f"{unit}__short_name"),
+        )
+        .annotate(**flags)
+        .order_by("scheme_id")
+    )
+    provinces: dict[tuple[str, str], ProvinceQuality] = {}
+    total = ProvinceQuality(code="", map_version=scope.display_map, short_name="")
+    seen: set[int] = set()
+    for row in rows:
+        if row["scheme_id"] in seen:  # in two plans of the year (both funds)
+            continue
+        seen.add(row["scheme_id"])
+        key = (row["unit_map"], row["unit_code"])
+        unit_quality = provinces.setdefault(
+            key,
+            ProvinceQuality(
+                code=row["unit_code"],
+                map_version=row["unit_map"],
+                short_name=row["unit_short_name"],
+                failing=dict.fromkeys(CHECK_CODES, 0),
+            ),
+        )
+        failed = [code for code in CHECK_CODES if row[f"fails_{code}"]]
+        for quality in (unit_quality, total):
+            quality.schemes += 1
+            for code in failed:
+                quality.failing[code] = quality.failing.get(code, 0) + 1
+            quality.failing_schemes += bool(failed)
+    for code in CHECK_CODES:
+        total.failing.setdefault(code, 0)
+    return Quality(
+        on=scope.on,
+        provinces=sorted(provinces.values(), key=lambda q: (q.map_version, q.code)),
+        total=total,
+        plans=plan_envelopes(scope) if with_plans else [],
+    )

@@ -1,0 +1,190 @@
+"""Each consistency check on a row that fails it and one that passes, and the score."""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from accounts.models import Role
+from budgets.models import Disbursement
+from monitoring.consistency import data_quality, failing_rows
+from projects.models import Scheme, SchemeStatusChange
+from projects.permissions import schemes_visible_to
+from tests.conftest import province
+from tests.factories import UserFactory
+from tests.monitoring.conftest import TRIEU, TY, D, approve, pay, scope, sign
+
+ADVANCE, PAYMENT, REFUND = Disbursement.Kind.ADVANCE, Disbursement.Kind.PAYMENT, "refund"
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+LATER = D(2022, 3, 1)  # after the deadlines of 2021
+
+
+def codes(check, on=LATER, visible=None):
+    return [row["code"] for row in failing_rows(scope(2021, on), visible, check)]
+
+
+def test_money_chain(db):
+    over_contracted = approve(year=2021, budget=1 * TY, code="X")
+    sign(over_contracted, TY * Decimal("1.2"), D(2021, 3, 1))
+    fine = approve(year=2021, budget=1 * TY, code="Y")
+    pay(sign(fine, 1 * TY, D(2021, 3, 1)), TY / 2, D(2021, 4, 1), ADVANCE)
+    over_paid = approve(year=2021, budget=1 * TY, code="Z")
+    contract = sign(over_paid, 1 * TY, D(2021, 3, 1))
+    pay(contract, 600 * TRIEU, D(2021, 4, 1), ADVANCE)
+    pay(contract, 500 * TRIEU, D(2021, 9, 1))
+    assert codes("money_chain") == ["X", "Z"]
+    # On 30/06 Z had paid only 600 triệu of its 1 tỷ.
+    assert codes("money_chain", on=D(2021, 6, 30)) == ["X"]
+    row = failing_rows(scope(2021, LATER), None, "money_chain")[1]
+    assert dict(row["facts"]) == {
+        "approved": 1 * TY,
+        "contracted": 1 * TY,
+        "disbursed": 1100 * TRIEU,
+    }
+
+
+def test_no_payment_before_its_contract(db):
+    early = approve(year=2021, budget=1 * TY, code="E")
+    pay(sign(early, 1 * TY, D(2021, 3, 1)), TY / 2, D(2021, 2, 15), ADVANCE)
+    fine = approve(year=2021, budget=1 * TY, code="F")
+    pay(sign(fine, 1 * TY, D(2021, 3, 1)), TY / 2, D(2021, 3, 1), ADVANCE)
+    assert codes("paid_before_contract") == ["E"]
+
+
+def test_refunds_never_exceed_what_was_out(db):
+    too_much = approve(year=2021, budget=1 * TY, code="R1")
+    contract = sign(too_much, 1 * TY, D(2021, 3, 1))
+    pay(contract, 300 * TRIEU, D(2021, 4, 1), ADVANCE)
+    pay(contract, 500 * TRIEU, D(2021, 5, 1), REFUND)
+    too_early = approve(year=2021, budget=1 * TY, code="R2")
+    contract = sign(too_early, 1 * TY, D(2021, 3, 1))
+    pay(contract, 100 * TRIEU, D(2021, 3, 5), REFUND)  # nothing was out yet
+    pay(contract, 500 * TRIEU, D(2021, 4, 1), ADVANCE)
+    fine = approve(year=2021, budget=1 * TY, code="R3")
+    contract = sign(fine, 1 * TY, D(2021, 3, 1))
+    pay(contract, 500 * TRIEU, D(2021, 4, 1), ADVANCE)
+    pay(contract, 200 * TRIEU, D(2021, 12, 1), REFUND)
+    assert codes("refund_exceeds") == ["R1", "R2"]
+
+
+def test_advances_are_settled_in_time(db):
+    never = approve(year=2021, budget=1 * TY, code="A1")
+    pay(sign(never, 1 * TY, D(2021, 3, 1)), 500 * TRIEU, D(2021, 4, 1), ADVANCE)
+    settled = approve(year=2021, budget=1 * TY, code="A2")
+    contract = sign(settled, 1 * TY, D(2021, 3, 1))
+    pay(contract, 500 * TRIEU, D(2021, 4, 1), ADVANCE)
+    pay(contract, 500 * TRIEU, D(2021, 12, 1))
+    late = approve(year=2021, budget=1 * TY, code="A3", status=Scheme.Status.ACCEPTED)
+    contract = sign(late, 1 * TY, D(2021, 3, 1))
+    pay(contract, 500 * TRIEU, D(2021, 4, 1), ADVANCE)
+    pay(contract, 500 * TRIEU, D(2021, 12, 1))  # 30 days after acceptance had passed
+    change = SchemeStatusChange.objects.create(
+        scheme=late.scheme,
+        from_status=Scheme.Status.IN_PROGRESS,
+        to_status=Scheme.Status.ACCEPTED,
+        by=UserFactory(),
+    )
+    accepted_at = datetime.datetime(2021, 6, 1, 9, 0, tzinfo=HCM)
+    SchemeStatusChange.objects.filter(pk=change.pk).update(at=accepted_at)
+    assert codes("advance_unsettled") == ["A1", "A3"]
+    # On 15/01/2022 no deadline of a scheme accepted after June has passed yet (31/12 + 30).
+    assert codes("advance_unsettled", on=D(2022, 1, 15)) == ["A3"]
+    row = failing_rows(scope(2021, LATER), None, "advance_unsettled")[0]
+    assert dict(row["facts"])["deadline"] == D(2022, 1, 30)
+
+
+def test_contracts_signed_within_thirty_days_of_approval(db):
+    # The factory's batch is decided on 30/12/2020.
+    approve(year=2021, budget=1 * TY, code="C1")
+    signed = approve(year=2021, budget=1 * TY, code="C2")
+    sign(signed, 1 * TY, D(2021, 1, 20))
+    approve(year=2021, budget=1 * TY, code="C3", status=Scheme.Status.STOPPED)
+    assert codes("contract_late", on=D(2021, 3, 1)) == ["C1"]
+    assert codes("contract_late", on=D(2021, 1, 15)) == []
+
+
+def test_schemes_past_their_end_date_are_accepted(db):
+    # The factory's schemes end on 30/11 of their year.
+    approve(year=2021, budget=1 * TY, code="P1", status=Scheme.Status.IN_PROGRESS)
+    approve(year=2021, budget=1 * TY, code="P2", status=Scheme.Status.ACCEPTED)
+    late = approve(year=2021, budget=1 * TY, code="P3", status=Scheme.Status.SETTLED)
+    change = SchemeStatusChange.objects.create(
+        scheme=late.scheme,
+        from_status=Scheme.Status.IN_PROGRESS,
+        to_status=Scheme.Status.ACCEPTED,
+        by=UserFactory(),
+    )
+    SchemeStatusChange.objects.filter(pk=change.pk).update(
+        at=datetime.datetime(2022, 4, 1, 9, 0, tzinfo=HCM)
+    )
+    approve(year=2021, budget=1 * TY, code="P4", status=Scheme.Status.STOPPED)
+    assert codes("past_end") == ["P1", "P3"]
+    assert codes("past_end", on=D(2021, 11, 30)) == []
+
+
+@pytest.fixture
+def mixed(db):
+    """Thái Nguyên (19, with old Bắc Kạn 06): 3 schemes, 1 failing two checks; Hà Nội: 1 fine."""
+    bad = approve(year=2021, budget=1 * TY, code="T1", province="06")
+    contract = sign(bad, TY * Decimal("1.5"), D(2021, 1, 5))
+    pay(contract, 100 * TRIEU, D(2021, 1, 1), ADVANCE)
+    pay(contract, 900 * TRIEU, D(2021, 6, 1))
+    for code in ("T2", "T3"):
+        pay(
+            sign(approve(year=2021, budget=1 * TY, code=code), 1 * TY, D(2021, 1, 5)),
+            1,
+            D(2021, 2, 1),
+        )
+    pay(
+        sign(approve(year=2021, budget=1 * TY, code="H1", province="01"), 1 * TY, D(2021, 1, 5)),
+        1,
+        D(2021, 2, 1),
+    )
+
+
+def test_score_per_province(mixed, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        quality = data_quality(scope(2021, D(2021, 6, 30)), with_plans=True)
+    provinces = {q.code: q for q in quality.provinces}
+    assert provinces["19"].schemes == 3
+    assert provinces["19"].failing["money_chain"] == 1
+    assert provinces["19"].failing["paid_before_contract"] == 1
+    assert provinces["19"].failing_schemes == 1
+    assert provinces["19"].score == Decimal("66.67")
+    assert provinces["01"].score == Decimal("100.00")
+    assert quality.total.schemes == 4
+    assert quality.total.score == Decimal("75.00")
+    assert [plan.ok for plan in quality.plans] == [True]
+
+
+def test_a_province_user_sees_only_its_rows(mixed):
+    user = UserFactory(role=Role.PROVINCE, province=province("01"))
+    quality = data_quality(scope(2021, D(2021, 6, 30)), schemes_visible_to(user))
+    assert [q.code for q in quality.provinces] == ["01"]
+    assert failing_rows(scope(2021, D(2021, 6, 30)), schemes_visible_to(user), "money_chain") == []
+
+
+def test_a_plan_approving_more_than_its_envelope_fails(db):
+    first = approve(year=2021, budget=6 * TY)
+    approve(year=2021, budget=3 * TY)
+    on = D(2021, 6, 30)
+    assert [
+        (p.envelope, p.approved, p.ok) for p in data_quality(scope(2021, on), with_plans=True).plans
+    ] == [(10 * TY, 9 * TY, True)]
+    approve(year=2021, budget=2 * TY)
+    [plan] = data_quality(scope(2021, on), with_plans=True).plans
+    assert (plan.envelope, plan.approved, plan.ok) == (10 * TY, 11 * TY, False)
+    assert plan.pk == first.plan_id
+
+
+def test_the_score_counts_the_schemes_of_the_failing_rows(mixed):
+    never = approve(year=2021, budget=1 * TY, code="T4", province="06")
+    pay(sign(never, 1 * TY, D(2021, 3, 1)), 500 * TRIEU, D(2021, 4, 1), ADVANCE)
+    approve(year=2021, budget=1 * TY, code="T5", status=Scheme.Status.IN_PROGRESS)
+    quality = data_quality(scope(2021, LATER))
+    for check in quality.total.failing:
+        failing = {row["scheme_id"] for row in failing_rows(scope(2021, LATER), None, check)}
+        assert quality.total.failing[check] == len(failing), check
+    assert quality.total.failing["advance_unsettled"] == 1
+    assert quality.total.failing["past_end"] == 6
