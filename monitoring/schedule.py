@@ -1,16 +1,17 @@
 """The planned payments of contracts: the one place that reads payment schedules.
 
-Today no contract carries a schedule of its own, so every signed contract is given the linear
-schedule that SchemeQuerySet.with_schedule also assumes: from the day of signature to
-31 December of the plan year, paid in tranches due at each month's end. When contracts carry
-their own tranches (budgets.ContractTranche: contract → "tranches", number, due_on, amount),
-this function is where they are read (one query for a whole batch of contracts, so callers keep a
-fixed query count), with the linear schedule kept for contracts that have none."""
+A contract's own schedule (budgets.ContractTranche, set when it is signed or amended) is read
+here, in one query for a whole batch of contracts so that callers keep a fixed query count. A
+contract signed without a schedule is given the linear schedule that SchemeQuerySet.with_schedule
+also assumes: from the day of signature to 31 December of the plan year, paid in tranches due at
+each month's end. Schedules are read as they stand now: an amendment that replaced a schedule
+replaces it for past days too (the amendment keeps the old one in its history)."""
 
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from budgets.models import ContractTranche
 from core.db import day_number
 
 Tranche = tuple[datetime.date, Decimal]
@@ -52,8 +53,24 @@ def linear_tranches(
 
 def planned_payments(contracts: Iterable[dict], *, plan_year: int) -> dict[int, list[Tranche]]:
     """{contract id: [(due_on, amount), …]} for contracts given as rows with `id`, `signed_on`
-    and `value`. The tranches of a contract add up to its value."""
+    and `value`. The tranches of a contract add up to its value (the services keep a schedule
+    equal to the contract's value, amendments included)."""
+    rows = list(contracts)
+    if not rows:
+        return {}
     deadline = datetime.date(plan_year, 12, 31)
+    # By plan year rather than by a list of ids: a year holds thousands of contracts, and the
+    # schedules of those not asked for are few and cheap to skip.
+    scheduled: dict[int, list[Tranche]] = {}
+    tranches = (
+        ContractTranche.objects.filter(contract__allocation__plan__year=plan_year)
+        .order_by("contract_id", "due_on", "number")
+        .values_list("contract_id", "due_on", "amount")
+    )
+    for contract_id, due_on, amount in tranches:
+        scheduled.setdefault(contract_id, []).append((due_on, amount))
     return {
-        row["id"]: linear_tranches(row["signed_on"], row["value"], deadline) for row in contracts
+        row["id"]: scheduled.get(row["id"])
+        or linear_tranches(row["signed_on"], row["value"], deadline)
+        for row in rows
     }

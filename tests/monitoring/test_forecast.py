@@ -4,9 +4,10 @@ import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from budgets.models import ContractTranche
 from monitoring.curve import completed_months, curve_from_cumulative, history_curve
 from monitoring.forecast import year_end_forecast
-from monitoring.schedule import linear_tranches
+from monitoring.schedule import linear_tranches, planned_payments
 from projects.models import Scheme
 from tests.monitoring.conftest import TRIEU, TY, D, approve, pay, scope, sign
 
@@ -62,7 +63,7 @@ def test_forecast_with_a_known_answer(half_by_june, django_assert_num_queries):
     pay(contract, 100 * TRIEU, D(2021, 3, 1))
     Scheme.objects.filter(pk=s.scheme_id).update(status=Scheme.Status.STOPPED)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         forecast = year_end_forecast(scope(2021, D(2021, 6, 30)))
 
     by_code = {scheme.code: scheme for scheme in forecast.schemes}
@@ -141,3 +142,27 @@ def test_the_page_curve_and_the_panel_curve_agree(half_by_june):
     assert own.years == (2018, 2019, 2020)
     # January: the 2020 advance paid in December 2019 (0,3 of 3,3 tỷ in all).
     assert own.shares[1] == Fraction(1, 11)
+
+
+def test_a_contract_with_its_own_schedule_is_forecast_on_it(half_by_june):
+    """B: 364 triệu signed on 01/01/2021 with 200 due on 31/03 and 164 on 30/11, 100 paid by
+    30/06: 100 overdue (× 50% = 50) and 164 ahead: 100 + 164 + 50 = 314 triệu. The linear
+    schedule would have said 324."""
+    b = approve(year=2021, budget=364 * TRIEU, code="B")
+    contract = sign(b, 364 * TRIEU, D(2021, 1, 1))
+    ContractTranche.objects.create(
+        contract=contract, number=1, due_on=D(2021, 3, 31), amount=200 * TRIEU
+    )
+    ContractTranche.objects.create(
+        contract=contract, number=2, due_on=D(2021, 11, 30), amount=164 * TRIEU
+    )
+    pay(contract, 100 * TRIEU, D(2021, 1, 15))
+
+    assert planned_payments(
+        [{"id": contract.pk, "signed_on": contract.signed_on, "value": contract.value}],
+        plan_year=2021,
+    ) == {contract.pk: [(D(2021, 3, 31), 200 * TRIEU), (D(2021, 11, 30), 164 * TRIEU)]}
+    forecast = year_end_forecast(scope(2021, D(2021, 6, 30)))
+    (scheme,) = forecast.schemes
+    assert scheme.expected == 314 * TRIEU
+    assert scheme.reasons == (("behind", 100 * TRIEU),)
