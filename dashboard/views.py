@@ -26,6 +26,7 @@ from projects.permissions import provinces_visible_to, schemes_visible_to
 from projects.waiting import longest_waits, waiting_with
 from provinces.models import Province, ProvinceMap, Region, map_on
 from reference.models import ContentArea
+from registers.selectors import province_section
 
 METRICS = ("rate", "budget")
 PREVIOUS_YEARS = 3
@@ -484,6 +485,7 @@ def province_detail(request, map_version, code):
             programme, visible, monthly=monthly, by="content_area", english=english
         ),
         "quality": monitoring_views.quality_panel(programme, visible),
+        "registers": province_section(province, programme.year, today=timezone.localdate()),
         "as_of": _as_of_text(programme),
     }
     return render(request, "dashboard/province_detail.html", context)
