@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from budgets.models import Allocation, Contract, Disbursement
 from core.models import MoneyField, TimeStampedModel
-from projects.models import Fund, Scheme, YearEnd, ledger_money
+from projects.models import Fund, MonthEnd, Scheme, YearEnd, ledger_money
 from provinces.models import Province
 
 
@@ -53,6 +53,19 @@ class AllocationMoney(TimeStampedModel):
     approved_year_end = MoneyField(_("kinh phí được duyệt đến 31/12"))
     contracted_year_end = MoneyField(_("giá trị hợp đồng đã ký đến 31/12"))
     disbursed_year_end = MoneyField(_("đã giải ngân đến 31/12"))
+    # Disbursed (net, cumulative) by the end of each month of the plan year, for the monthly
+    # chart: December is disbursed_year_end.
+    disbursed_m01 = MoneyField(_("đã giải ngân đến hết tháng 1"))
+    disbursed_m02 = MoneyField(_("đã giải ngân đến hết tháng 2"))
+    disbursed_m03 = MoneyField(_("đã giải ngân đến hết tháng 3"))
+    disbursed_m04 = MoneyField(_("đã giải ngân đến hết tháng 4"))
+    disbursed_m05 = MoneyField(_("đã giải ngân đến hết tháng 5"))
+    disbursed_m06 = MoneyField(_("đã giải ngân đến hết tháng 6"))
+    disbursed_m07 = MoneyField(_("đã giải ngân đến hết tháng 7"))
+    disbursed_m08 = MoneyField(_("đã giải ngân đến hết tháng 8"))
+    disbursed_m09 = MoneyField(_("đã giải ngân đến hết tháng 9"))
+    disbursed_m10 = MoneyField(_("đã giải ngân đến hết tháng 10"))
+    disbursed_m11 = MoneyField(_("đã giải ngân đến hết tháng 11"))
 
     class Meta:
         verbose_name = _("số liệu kinh phí của đề án")
@@ -82,6 +95,9 @@ class AllocationMoney(TimeStampedModel):
         return f"{self.allocation_id}: {self.disbursed}/{self.approved}"
 
 
+MONTHS = range(1, 12)
+MONTH_COLUMNS = tuple(f"disbursed_m{month:02d}" for month in MONTHS)
+
 # The table's columns, in the order of the SELECT that fills them.
 COLUMNS = (
     "allocation_id",
@@ -98,6 +114,7 @@ COLUMNS = (
     "approved_year_end",
     "contracted_year_end",
     "disbursed_year_end",
+    *MONTH_COLUMNS,
     "created_at",
     "updated_at",
 )
@@ -108,6 +125,12 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
     outer = OuterRef("pk")
     latest = ledger_money(Contract, "allocation", outer)
     year_end = ledger_money(Contract, "allocation", outer, YearEnd(OuterRef("plan__year")))
+    months = {
+        f"m_{column}": ledger_money(
+            Contract, "allocation", outer, MonthEnd(OuterRef("plan__year"), month)
+        )["disbursed"]
+        for month, column in zip(MONTHS, MONTH_COLUMNS, strict=True)
+    }
     now = Value(timezone.now(), output_field=models.DateTimeField())
     return (
         allocations.order_by()
@@ -118,6 +141,7 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
             m_last_paid_on=latest["last_paid_on"],
             m_contracted_year_end=year_end["contracted"],
             m_disbursed_year_end=year_end["disbursed"],
+            **months,
             m_now=now,
         )
         .values_list(
@@ -136,6 +160,7 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
             F("amount"),
             "m_contracted_year_end",
             "m_disbursed_year_end",
+            *months,
             "m_now",
             "m_now",
         )
@@ -167,7 +192,8 @@ def _insert_all() -> None:
         )
     )
     signed = Disbursement.signed_amount()
-    paid_by_year_end = Q(paid_on__lte=YearEnd(F("contract__allocation__plan__year")))
+    year = F("contract__allocation__plan__year")
+    paid_by_year_end = Q(paid_on__lte=YearEnd(year))
     ledger = (
         Disbursement.objects.order_by()
         .values(d_allocation=F("contract__allocation_id"))
@@ -175,6 +201,10 @@ def _insert_all() -> None:
             d_net=Sum(signed),
             d_net_year_end=Sum(signed, filter=paid_by_year_end),
             d_last=Max("paid_on"),
+            **{
+                f"d_{column}": Sum(signed, filter=Q(paid_on__lte=MonthEnd(year, month)))
+                for month, column in zip(MONTHS, MONTH_COLUMNS, strict=True)
+            },
         )
     )
     base = Allocation.objects.order_by().values(
@@ -190,10 +220,12 @@ def _insert_all() -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in COLUMNS)
     sql = (
-        f"INSERT INTO {quote(AllocationMoney._meta.db_table)} ({columns}) "  # noqa: S608
+        f"INSERT INTO {quote(AllocationMoney._meta.db_table)} ({columns}) "
         "SELECT a.a_id, a.a_scheme, a.a_year, a.a_fund, a.a_province, a.a_decision, a.a_amount, "
         "COALESCE(c.c_value, 0), c.c_first, COALESCE(d.d_net, 0), d.d_last, a.a_amount, "
-        "COALESCE(c.c_value_year_end, 0), COALESCE(d.d_net_year_end, 0), %s, %s "
+        "COALESCE(c.c_value_year_end, 0), COALESCE(d.d_net_year_end, 0), "
+        + "".join(f"COALESCE(d.d_{column}, 0), " for column in MONTH_COLUMNS)
+        + "%s, %s "
         f"FROM ({parts[0][0]}) a LEFT JOIN ({parts[1][0]}) c ON c.c_allocation = a.a_id "
         f"LEFT JOIN ({parts[2][0]}) d ON d.d_allocation = a.a_id"
     )

@@ -61,6 +61,30 @@ class YearEnd(Func):
         )
 
 
+class MonthEnd(Func):
+    """The last day of `month` (1–11) of a year (an integer expression), as a date."""
+
+    output_field = models.DateField()
+
+    def __init__(self, year, month: int):
+        if not 1 <= month <= 11:
+            raise ValueError("MonthEnd is for January to November; December is YearEnd.")
+        self.month = month
+        super().__init__(year)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"MonthEnd is not written for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        first = f"-{self.month + 1:02d}-01"
+        template = f"date((%(expressions)s) || '{first}', '-1 day')"
+        return super().as_sql(compiler, connection, template=template)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = f"(make_date((%(expressions)s)::int, {self.month + 1}, 1) - 1)"
+        return super().as_sql(compiler, connection, template=template)
+
+
 def ledger_money(contract_model, correlate: str, outer, as_of=None, **scope) -> dict:
     """The money chain of the row that `correlate` (a lookup from a contract: "allocation",
     "allocation__scheme") ties to `outer`, read from the contracts and the ledger: `contracted`

@@ -6,7 +6,8 @@
 Each page is requested with Django's test Client (no network, no browser), logged in as the
 ministry user "bench" (created if missing): 3 warm-ups (the first is reported as "first"), then
 --runs timed requests, each with its queries counted. The headline summary is also computed by
-one hand-written SQL statement (best of 5), the floor for what the ORM's 4 queries could reach.
+one hand-written SQL statement over the contracts and the ledger (best of 5): `Same` checks
+that `programme_summary()`, which reads the summary table, says what the ledger says.
 Prints a Markdown section and replaces the section of that size in docs/benchmark.md."""
 
 import argparse
@@ -210,9 +211,10 @@ def measure_summary(year: int, fund: str | None) -> dict:
 
 def row_counts() -> dict[str, int]:
     from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+    from budgets.summary import AllocationMoney
     from projects.models import Scheme
 
-    models = (AnnualPlan, PlanBatch, Scheme, Allocation, Contract, Disbursement)
+    models = (AnnualPlan, PlanBatch, Scheme, Allocation, Contract, Disbursement, AllocationMoney)
     return {m._meta.db_table: m.objects.count() for m in models}
 
 

@@ -34,6 +34,7 @@ FIGURES = (
     "approved_year_end",
     "contracted_year_end",
     "disbursed_year_end",
+    *(f"disbursed_m{month:02d}" for month in range(1, 12)),
 )
 
 
@@ -65,6 +66,12 @@ def expected_row(allocation: Allocation) -> dict:
             (c.value for c in contracts if c.signed_on <= year_end), Decimal(0)
         ),
         "disbursed_year_end": net(e for e in entries if e.paid_on <= year_end),
+        **{
+            f"disbursed_m{month:02d}": net(
+                e for e in entries if e.paid_on < D(allocation.plan.year, month + 1, 1)
+            )
+            for month in range(1, 12)
+        },
     }
 
 
@@ -93,7 +100,7 @@ def _random_programme(rng: random.Random) -> None:
         allocation_set(scheme=scheme, batch=batch, amount=amount)
     allocation_set(scheme=pilot, batch=batches[1], amount=300 * MILLION)
     vouchers = 0
-    for _step in range(60):
+    for _step in range(40):
         allocation = rng.choice(list(Allocation.objects.select_related("plan", "scheme")))
         contracts = list(allocation.contracts.all())
         action = rng.choice(("sign", "pay", "pay", "refund", "reapprove"))
@@ -133,9 +140,18 @@ def _random_programme(rng: random.Random) -> None:
                 )
         except ValidationError:
             pass  # refused by the money chain: nothing was written
+    # At least one refund, whatever the draw.
+    paid = Disbursement.objects.exclude(kind=Disbursement.Kind.REFUND).order_by("pk").first()
+    disbursement_record(
+        contract=paid.contract,
+        kind=Disbursement.Kind.REFUND,
+        amount=10 * MILLION,
+        paid_on=paid.contract.disbursements.order_by("-paid_on").first().paid_on,
+        voucher_number="UNC-REFUND",
+    )
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_summary_follows_every_service_call(db, seed):
     _random_programme(random.Random(seed))
     entries = Disbursement.objects.select_related("contract__allocation__plan")
@@ -208,9 +224,8 @@ def _ledger_only(monkeypatch):
     monkeypatch.setattr(projects.models, "money_source", lambda as_of, plan_year: None)
 
 
-@pytest.mark.parametrize("seed", [7, 8])
-def test_with_money_reads_the_summary_as_the_ledger_says(db, monkeypatch, seed):
-    _random_programme(random.Random(seed))
+def test_with_money_reads_the_summary_as_the_ledger_says(db, monkeypatch):
+    _random_programme(random.Random(7))
     schemes = Scheme.objects.all()
     today = timezone.localdate()
     cases = [
