@@ -37,7 +37,10 @@ class AllocationMoney(TimeStampedModel):
         related_name="money",
     )
     scheme = models.ForeignKey(
-        Scheme, verbose_name=_("đề án"), on_delete=models.CASCADE, related_name="+"
+        Scheme,
+        verbose_name=_("đề án"),
+        on_delete=models.CASCADE,
+        related_name="allocation_money",
     )
     plan_year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
     fund = models.CharField(_("nguồn kinh phí"), max_length=10, choices=Fund.choices)

@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Func,
     Min,
     OuterRef,
@@ -289,12 +290,15 @@ class SchemeQuerySet(models.QuerySet):
             sums = {f"total_{name}": Sum(name) for name in names}
             figures = self.order_by().aggregate(total_count=Count("pk"), **sums)
         else:
+            # The rows joined once with their summary rows (of the year): no per-row subquery.
             source, plan_year = money
             end = "_year_end" if source == "year_end" else ""
-            link = "allocations__money"
-            scope = Q(**{f"{link}__plan_year": plan_year}) if plan_year is not None else Q()
-            sums = {f"total_{name}": Sum(f"{link}__{name}{end}", filter=scope) for name in names}
-            rows = self.model.objects.filter(pk__in=self.order_by().values("pk"))
+            rows, link = self.order_by(), "allocation_money"
+            if plan_year is not None:
+                condition = Q(allocation_money__plan_year=plan_year)
+                rows = rows.alias(year_money=FilteredRelation(link, condition=condition))
+                link = "year_money"
+            sums = {f"total_{name}": Sum(f"{link}__{name}{end}") for name in names}
             figures = rows.aggregate(total_count=Count("pk", distinct=True), **sums)
         return {"count": figures["total_count"], **{n: figures[f"total_{n}"] for n in names}}
 

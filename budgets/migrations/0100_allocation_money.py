@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('disbursed_m10', models.DecimalField(decimal_places=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='đã giải ngân đến hết tháng 10')),
                 ('disbursed_m11', models.DecimalField(decimal_places=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='đã giải ngân đến hết tháng 11')),
                 ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='provinces.province', verbose_name='tỉnh, thành phố')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.scheme', verbose_name='đề án')),
+                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocation_money', to='projects.scheme', verbose_name='đề án')),
             ],
             options={
                 'verbose_name': 'số liệu kinh phí của đề án',
