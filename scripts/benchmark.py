@@ -36,6 +36,7 @@ PAGES = (  # (name, URL, has the overview/list targets)
 )
 TARGET_MEDIAN, TARGET_P95, TARGET_RATIO = 50.0, 150.0, 2.0
 WARM_UPS, BEST_OF = 3, 5
+START_LOAD = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 SUMMARIES = ((2019, "national"), (2024, None))
 
 HEADLINE_SQL = """
@@ -230,8 +231,11 @@ def environment() -> str:
             version, jit = cursor.fetchone()
         database = f"PostgreSQL {version} (jit {jit})"
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    # The machine may be shared: its load (1-minute average, at the start and at the end of
+    # the run) says how far the times are from an idle machine's.
+    load = f", load {START_LOAD:.1f}–{os.getloadavg()[0]:.1f}" if START_LOAD is not None else ""
     return (
-        f"{os.cpu_count()} cores, {database}, Python {platform.python_version()}, Django "
+        f"{os.cpu_count()} cores{load}, {database}, Python {platform.python_version()}, Django "
         f"{get_version()}, DEBUG={settings.DEBUG}, cache {cache}"
     )
 
