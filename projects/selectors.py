@@ -71,8 +71,15 @@ def list_programme(programme: ProgrammeFilter, today: datetime.date) -> Programm
 
 
 def in_plan_q(programme: ProgrammeFilter) -> Q:
-    """Schemes with an allocation in the year's plans (of the fund) approved by the cut-off."""
-    return Q(pk__in=money_rows(programme).values("scheme"))
+    """Schemes with an allocation in the year's plans (of the fund) approved by the cut-off.
+
+    Only a scheme of the year, or a pilot scheme of an earlier year, can be funded from the
+    year's plans (budgets.services.allocation_set): said on the scheme's own columns, so that
+    the database reads the year's schemes instead of sorting every scheme by code and probing
+    the plans for each until a page is full (codes follow the years)."""
+    year = programme.year
+    own_columns = Q(plan_year=year) | Q(kind=Scheme.Kind.PILOT, plan_year__lt=year)
+    return own_columns & Q(pk__in=money_rows(programme).values("scheme"))
 
 
 def pending_q(programme: ProgrammeFilter) -> Q:
