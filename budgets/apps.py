@@ -8,7 +8,9 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Kế hoạch và giải ngân")
 
     def ready(self) -> None:
-        from budgets import signals  # the models must be loaded first
+        from budgets import signals, summary_admin  # the models must be loaded first
+
+        summary_admin.register()
 
         for model, handler in signals.HANDLERS.items():
             uid = f"budgets-money-{model.__name__}"
