@@ -712,3 +712,6 @@ class SchemeAwaitingApproval(Scheme):
         proxy = True
         verbose_name = _("đề án chờ phê duyệt")
         verbose_name_plural = pgettext_lazy("số nhiều", "đề án chờ phê duyệt")
+
+
+from budgets.summary import AllocationMoney  # noqa: E402, F401  (the summary table)

@@ -3,8 +3,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -31,6 +44,113 @@ def _total(queryset: models.QuerySet, group: str, expression) -> Coalesce:
     return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=_MONEY)
 
 
+class YearEnd(Func):
+    """31 December of a year (an integer expression) as a date, so that a filter such as
+    `paid_on <= YearEnd(plan year)` stays sargable (no EXTRACT on the ledger's column)."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"YearEnd is not written for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="date((%(expressions)s) || '-12-31')")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="make_date((%(expressions)s)::int, 12, 31)"
+        )
+
+
+class MonthEnd(Func):
+    """The last day of `month` (1–11) of a year (an integer expression), as a date."""
+
+    output_field = models.DateField()
+
+    def __init__(self, year, month: int):
+        if not 1 <= month <= 11:
+            raise ValueError("MonthEnd is for January to November; December is YearEnd.")
+        self.month = month
+        super().__init__(year)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"MonthEnd is not written for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        first = f"-{self.month + 1:02d}-01"
+        template = f"date((%(expressions)s) || '{first}', '-1 day')"
+        return super().as_sql(compiler, connection, template=template)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = f"(make_date((%(expressions)s)::int, {self.month + 1}, 1) - 1)"
+        return super().as_sql(compiler, connection, template=template)
+
+
+def ledger_money(contract_model, correlate: str, outer, as_of=None, **scope) -> dict:
+    """The money chain of the row that `correlate` (a lookup from a contract: "allocation",
+    "allocation__scheme") ties to `outer`, read from the contracts and the ledger: `contracted`
+    (values of the contracts signed by `as_of`), `first_signed_on` (whatever `as_of`),
+    `disbursed` (advances + payments − refunds dated by `as_of`) and `last_paid_on`. `as_of` is
+    a date, an expression or None (everything); `scope` narrows the contracts (lookups from a
+    contract). The one definition of these figures: `SchemeQuerySet.with_money()` reads it per
+    scheme, the summary table (budgets.summary) per allocation."""
+    disbursement = contract_model._meta.get_field("disbursements").related_model
+    contracts = contract_model.objects.filter(**{correlate: outer}, **scope)
+    ledger = disbursement.objects.filter(
+        **{f"contract__{correlate}": outer},
+        **{f"contract__{lookup}": value for lookup, value in scope.items()},
+    )
+    dated = ledger
+    if as_of is not None:
+        contracts_by = contracts.filter(signed_on__lte=as_of)
+        dated = ledger.filter(paid_on__lte=as_of)
+    else:
+        contracts_by = contracts
+    last_paid = ledger.order_by("-paid_on").values("paid_on")[:1]
+    return {
+        "contracted": _total(contracts_by, correlate, "value"),
+        "first_signed_on": Subquery(contracts.order_by("signed_on").values("signed_on")[:1]),
+        "disbursed": _total(dated, f"contract__{correlate}", disbursement.signed_amount()),
+        "last_paid_on": Subquery(last_paid),
+    }
+
+
+def schedule_expressions(
+    contracted, first_signed_on, disbursed, as_of: datetime.date, deadline
+) -> dict:
+    """`expected` (what a linear schedule from the first contract to the deadline, a DayNumber,
+    would have paid out by `as_of`) and `lag` (expected − disbursed, never below 0), from
+    expressions of the three figures. Integer arithmetic in the query, so that lists and counts
+    filter and sort on it."""
+    today = Value(day_number(as_of))
+    start = DayNumber(first_signed_on)
+    elapsed = Greatest(Least(today - start, deadline - start), Value(0))
+    duration = Greatest(deadline - start, Value(1))
+    expected = Coalesce(
+        ExpressionWrapper(contracted * elapsed / duration, output_field=_MONEY),
+        Value(Decimal(0)),
+        output_field=_MONEY,
+    )
+    lag = Greatest(expected - disbursed, Value(Decimal(0)), output_field=_MONEY)
+    return {"expected": expected, "lag": lag}
+
+
+def money_source(as_of: datetime.date | None, plan_year: int | None) -> str | None:
+    """Which columns of the summary table (budgets.summary.AllocationMoney) give the money as of
+    `as_of`: "latest" for None or any day from today on, "year_end" for 31 December of
+    `plan_year`; None when only the ledger can say (an earlier day).
+
+    Assumption: a contract or ledger entry is recorded on or after the date it bears (the
+    services refuse an entry dated before its contract, and nothing in the programme is dated
+    ahead). An entry dated in the future would count in "latest" from the day it is recorded,
+    while the ledger path counts it from its date."""
+    if plan_year is not None and as_of == datetime.date(plan_year, 12, 31):
+        return "year_end"
+    if as_of is None or as_of >= timezone.localdate():
+        return "latest"
+    return None
+
+
 class SchemeQuerySet(models.QuerySet):
     def in_year(self, year: int, fund: str | None = None) -> "SchemeQuerySet":
         schemes = self.filter(plan_year=year)
@@ -39,36 +159,69 @@ class SchemeQuerySet(models.QuerySet):
     def in_plan(self) -> "SchemeQuerySet":
         return self.filter(status__in=Scheme.IN_PLAN)
 
+    # The budgets models are reached through the reverse relations, so that this module needs
+    # nothing from the budgets app (which imports it).
+    def _budget_models(self):
+        allocation = self.model._meta.get_field("allocations").related_model
+        contract = allocation._meta.get_field("contracts").related_model
+        summary = allocation._meta.get_field("money").related_model
+        return allocation, contract, summary
+
     def with_money(
         self, as_of: datetime.date | None = None, plan_year: int | None = None
     ) -> "SchemeQuerySet":
-        """Annotate `approved`, `contracted` and `disbursed` (advances + payments − refunds,
-        up to `as_of` if given), each from one correlated subquery so that the joins of one
-        sum never multiply the rows of another. The ledger models are reached through the
-        reverse relations, so that this module needs nothing from the budgets app."""
-        allocation = self.model._meta.get_field("allocations").related_model
-        contract = allocation._meta.get_field("contracts").related_model
-        disbursement = contract._meta.get_field("disbursements").related_model
+        """Annotate `approved`, `contracted`, `first_signed_on` and `disbursed` (advances +
+        payments − refunds, up to `as_of` if given), of `plan_year`'s plans only if given (a
+        pilot scheme is funded over several years), each from one correlated subquery so that
+        the joins of one sum never multiply the rows of another.
 
+        Read from the summary table (one row per allocation, budgets.summary) when `as_of` is
+        None or not before today, or is 31 December of `plan_year`: an index probe per scheme,
+        which PostgreSQL runs only for the rows a page keeps when the order does not need them.
+        Any other day reads the contracts and the ledger (exact, and slower: every entry of
+        every scheme). See `money_source` for the one assumption."""
+        allocation, contract, summary = self._budget_models()
+        source = money_source(as_of, plan_year)
+        if source is not None:
+            rows = self._summary_rows(summary, plan_year)
+            end = "_year_end" if source == "year_end" else ""
+            queryset = self.annotate(
+                first_signed_on=Subquery(
+                    rows.annotate(v=Min("first_signed_on")).values("v"),
+                    output_field=models.DateField(),
+                ),
+                **{
+                    name: Coalesce(
+                        Subquery(rows.annotate(v=Sum(f"{name}{end}")).values("v")),
+                        Value(Decimal(0)),
+                        output_field=_MONEY,
+                    )
+                    for name in ("approved", "contracted", "disbursed")
+                },
+            )
+            queryset._money = (source, plan_year)
+            return queryset
         approved = allocation.objects.filter(scheme=OuterRef("pk"))
-        contracted = contract.objects.filter(allocation__scheme=OuterRef("pk"))
-        ledger = disbursement.objects.filter(contract__allocation__scheme=OuterRef("pk"))
-        if as_of is not None:
-            contracted = contracted.filter(signed_on__lte=as_of)
-            ledger = ledger.filter(paid_on__lte=as_of)
-        first_contract = contract.objects.filter(allocation__scheme=OuterRef("pk"))
+        scope = {}
         if plan_year is not None:
-            # A pilot scheme funded over several years: only that year's plan money.
-            first_contract = first_contract.filter(allocation__plan__year=plan_year)
             approved = approved.filter(plan__year=plan_year)
-            contracted = contracted.filter(allocation__plan__year=plan_year)
-            ledger = ledger.filter(contract__allocation__plan__year=plan_year)
-        return self.annotate(
-            first_signed_on=Subquery(first_contract.order_by("signed_on").values("signed_on")[:1]),
+            scope["allocation__plan__year"] = plan_year
+        money = ledger_money(contract, "allocation__scheme", OuterRef("pk"), as_of, **scope)
+        queryset = self.annotate(
+            first_signed_on=money["first_signed_on"],
             approved=_total(approved, "scheme", "amount"),
-            contracted=_total(contracted, "allocation__scheme", "value"),
-            disbursed=_total(ledger, "contract__allocation__scheme", disbursement.signed_amount()),
+            contracted=money["contracted"],
+            disbursed=money["disbursed"],
         )
+        queryset._money = None
+        return queryset
+
+    @staticmethod
+    def _summary_rows(summary, plan_year: int | None) -> models.QuerySet:
+        rows = summary.objects.filter(scheme=OuterRef("pk"))
+        if plan_year is not None:
+            rows = rows.filter(plan_year=plan_year)
+        return rows.order_by().values("scheme")
 
     def with_schedule(
         self,
@@ -83,29 +236,77 @@ class SchemeQuerySet(models.QuerySet):
         the query, so that lists and counts filter and sort on it."""
         if margin_percent is None:
             margin_percent = settings.BEHIND_SCHEDULE_MARGIN_PERCENT
-        today = Value(day_number(as_of))
-        start = DayNumber(F("first_signed_on"))
+        queryset = self.with_money(as_of, plan_year)
+        source = money_source(as_of, plan_year)
         # The disbursement deadline: 31 December of the plan year.
-        deadline = (
-            YearEndDayNumber(F("plan_year"))
-            if plan_year is None
-            else Value(day_number(datetime.date(plan_year, 12, 31)))
-        )
-        elapsed = Greatest(Least(today - start, deadline - start), Value(0))
-        duration = Greatest(deadline - start, Value(1))
-        expected = ExpressionWrapper(F("contracted") * elapsed / duration, output_field=_MONEY)
-        lag = Greatest(F("expected") - F("disbursed"), Value(Decimal(0)), output_field=_MONEY)
-        return (
-            self.with_money(as_of, plan_year)
-            .annotate(expected=Coalesce(expected, Value(Decimal(0)), output_field=_MONEY))
-            .annotate(lag=lag)
-            .annotate(
-                behind=ExpressionWrapper(
-                    Q(contracted__gt=0) & Q(lag__gt=F("contracted") * margin_percent / 100),
-                    output_field=models.BooleanField(),
-                )
+        if plan_year is not None:
+            deadline = Value(day_number(datetime.date(plan_year, 12, 31)))
+        elif source is not None:
+            # The scheme's plan year, as an aggregate: an outer reference cannot be grouped by.
+            deadline = YearEndDayNumber(Min("scheme__plan_year"))
+        else:
+            deadline = YearEndDayNumber(F("plan_year"))
+        if source is not None:
+            # From the summary rows: expected and lag computed inside one subquery each, so
+            # that the SQL of the other figures is not repeated in theirs.
+            end = "_year_end" if source == "year_end" else ""
+            figures = self._summary_rows(self._budget_models()[2], plan_year).annotate(
+                c=Sum(f"contracted{end}"), f=Min("first_signed_on"), d=Sum(f"disbursed{end}")
+            )
+            schedule = schedule_expressions(F("c"), F("f"), F("d"), as_of, deadline)
+            queryset = queryset.annotate(
+                **{
+                    name: Coalesce(
+                        Subquery(figures.annotate(v=expression).values("v")),
+                        Value(Decimal(0)),
+                        output_field=_MONEY,
+                    )
+                    for name, expression in schedule.items()
+                }
+            )
+        else:
+            schedule = schedule_expressions(
+                F("contracted"), F("first_signed_on"), F("disbursed"), as_of, deadline
+            )
+            queryset = queryset.annotate(expected=schedule["expected"]).annotate(
+                lag=Greatest(F("expected") - F("disbursed"), Value(Decimal(0)), output_field=_MONEY)
+            )
+        return queryset.annotate(
+            behind=ExpressionWrapper(
+                Q(contracted__gt=0) & Q(lag__gt=F("contracted") * margin_percent / 100),
+                output_field=models.BooleanField(),
             )
         )
+
+    def money_totals(self) -> dict:
+        """Row count and sums of `approved`, `contracted` and `disbursed` over every row, in
+        one query: a join of the rows with the summary table when with_money() read it, else
+        the sum of the per-row annotations (the ledger path)."""
+        names = ("approved", "contracted", "disbursed")
+        money = getattr(self, "_money", None)
+        if money is None:
+            # The aggregates need names of their own: one named like the annotation it sums
+            # would replace it, and the sum would be taken over nothing.
+            sums = {f"total_{name}": Sum(name) for name in names}
+            figures = self.order_by().aggregate(total_count=Count("pk"), **sums)
+        else:
+            # The rows joined once with their summary rows (of the year): no per-row subquery.
+            source, plan_year = money
+            end = "_year_end" if source == "year_end" else ""
+            rows, link = self.order_by(), "allocation_money"
+            if plan_year is not None:
+                condition = Q(allocation_money__plan_year=plan_year)
+                rows = rows.alias(year_money=FilteredRelation(link, condition=condition))
+                link = "year_money"
+            sums = {f"total_{name}": Sum(f"{link}__{name}{end}") for name in names}
+            figures = rows.aggregate(total_count=Count("pk", distinct=True), **sums)
+        return {"count": figures["total_count"], **{n: figures[f"total_{n}"] for n in names}}
+
+    def _clone(self):
+        clone = super()._clone()
+        # Which summary columns with_money() read, for money_totals().
+        clone._money = getattr(self, "_money", None)
+        return clone
 
 
 class Scheme(FoldedSearchModel, TimeStampedModel):

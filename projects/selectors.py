@@ -14,7 +14,6 @@ from itertools import pairwise
 from django.db import models
 from django.db.models import (
     Case,
-    Count,
     OuterRef,
     Prefetch,
     Q,
@@ -32,9 +31,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from budgets.models import Allocation, Contract, Disbursement, money_sum
 from core.money import format_number, format_vnd, rate
-from dashboard.selectors import ProgrammeFilter, allocations_for
+from dashboard.selectors import ProgrammeFilter, allocations_for, money_rows
 from establishments.models import Establishment
-from projects.models import Scheme, SchemeQuerySet, SchemeStatusChange
+from projects.models import Scheme, SchemeQuerySet, SchemeStatusChange, money_source
 from projects.permissions import schemes_visible_to
 from provinces.models import Province, ProvinceMap
 from reference.models import ContentArea
@@ -72,8 +71,15 @@ def list_programme(programme: ProgrammeFilter, today: datetime.date) -> Programm
 
 
 def in_plan_q(programme: ProgrammeFilter) -> Q:
-    """Schemes with an allocation in the year's plans (of the fund) approved by the cut-off."""
-    return Q(pk__in=allocations_for(programme).values("scheme"))
+    """Schemes with an allocation in the year's plans (of the fund) approved by the cut-off.
+
+    Only a scheme of the year, or a pilot scheme of an earlier year, can be funded from the
+    year's plans (budgets.services.allocation_set): said on the scheme's own columns, so that
+    the database reads the year's schemes instead of sorting every scheme by code and probing
+    the plans for each until a page is full (codes follow the years)."""
+    year = programme.year
+    own_columns = Q(plan_year=year) | Q(kind=Scheme.Kind.PILOT, plan_year__lt=year)
+    return own_columns & Q(pk__in=money_rows(programme).values("scheme"))
 
 
 def pending_q(programme: ProgrammeFilter) -> Q:
@@ -90,13 +96,26 @@ def _contracts(programme: ProgrammeFilter) -> QuerySet[Contract]:
     )
 
 
+def _money_source(programme: ProgrammeFilter) -> str | None:
+    return money_source(programme.cutoff, programme.year)
+
+
 def contracted_q(programme: ProgrammeFilter) -> Q:
     """Schemes with a contract or task assignment signed by the cut-off on the year's plan."""
+    source = _money_source(programme)
+    if source is not None:
+        column = "contracted_year_end" if source == "year_end" else "contracted"
+        return Q(pk__in=money_rows(programme).filter(**{f"{column}__gt": 0}).values("scheme"))
     return Q(pk__in=_contracts(programme).values("allocation__scheme"))
 
 
 def disbursed_q(programme: ProgrammeFilter) -> Q:
     """Schemes whose net disbursement (advances + payments − refunds) by the cut-off is > 0."""
+    source = _money_source(programme)
+    if source is not None:
+        # An allocation's net is never negative: a scheme's is > 0 when one of them is.
+        column = "disbursed_year_end" if source == "year_end" else "disbursed"
+        return Q(pk__in=money_rows(programme).filter(**{f"{column}__gt": 0}).values("scheme"))
     scheme = "contract__allocation__scheme"
     net = (
         Disbursement.objects.filter(
@@ -187,16 +206,12 @@ class ListTotals:
 
 
 def scheme_totals(rows: QuerySet[Scheme]) -> ListTotals:
-    """Row count and money totals of every filtered row (all pages), in one query."""
-    # The aggregates need names of their own: one named like the annotation it sums would
-    # replace it, and the sum would be taken over nothing.
+    """Row count and money totals of every filtered row (all pages), in one query: one grouped
+    aggregate over the summary table when the rows' money comes from it."""
+    figures = rows.money_totals()
     names = ("approved", "contracted", "disbursed")
-    figures = rows.order_by().aggregate(
-        total_count=Count("pk"), **{f"total_{name}": Sum(name) for name in names}
-    )
     return ListTotals(
-        count=figures["total_count"],
-        **{name: Decimal(figures[f"total_{name}"] or 0) for name in names},
+        count=figures["count"], **{name: Decimal(figures[name] or 0) for name in names}
     )
 
 

@@ -23,6 +23,11 @@ KIND_SHORT = {
     Scheme.Kind.TARGETED: _("Đối tượng cụ thể"),
 }
 
+# The labels of the choices, looked up once: Model.get_FOO_display() rebuilds a dict of every
+# choice on each call, 100 times a page.
+KIND_LABEL = dict(Scheme.Kind.choices)
+STATUS_LABEL = dict(Scheme.Status.choices)
+
 # The colour of a status badge: where the scheme stands in its life.
 STATUS_TONE = {
     Scheme.Status.DRAFT: "grey",
@@ -178,14 +183,14 @@ class SchemeTable(tables.Table):
 
     def render_kind(self, record):
         return format_html(
-            '<span title="{}">{}</span>', record.get_kind_display(), KIND_SHORT[record.kind]
+            '<span title="{}">{}</span>', KIND_LABEL[record.kind], KIND_SHORT[record.kind]
         )
 
     def render_status(self, record):
         return format_html(
             '<span class="badge {}">{}</span>',
             STATUS_TONE.get(record.status, "grey"),
-            record.get_status_display(),
+            STATUS_LABEL[record.status],
         )
 
     def render_rate(self, record):

@@ -6,7 +6,8 @@
 Each page is requested with Django's test Client (no network, no browser), logged in as the
 ministry user "bench" (created if missing): 3 warm-ups (the first is reported as "first"), then
 --runs timed requests, each with its queries counted. The headline summary is also computed by
-one hand-written SQL statement (best of 5), the floor for what the ORM's 4 queries could reach.
+one hand-written SQL statement over the contracts and the ledger (best of 5): `Same` checks
+that `programme_summary()`, which reads the summary table, says what the ledger says.
 Prints a Markdown section and replaces the section of that size in docs/benchmark.md."""
 
 import argparse
@@ -35,6 +36,7 @@ PAGES = (  # (name, URL, has the overview/list targets)
 )
 TARGET_MEDIAN, TARGET_P95, TARGET_RATIO = 50.0, 150.0, 2.0
 WARM_UPS, BEST_OF = 3, 5
+START_LOAD = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 SUMMARIES = ((2019, "national"), (2024, None))
 
 HEADLINE_SQL = """
@@ -210,9 +212,10 @@ def measure_summary(year: int, fund: str | None) -> dict:
 
 def row_counts() -> dict[str, int]:
     from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+    from budgets.summary import AllocationMoney
     from projects.models import Scheme
 
-    models = (AnnualPlan, PlanBatch, Scheme, Allocation, Contract, Disbursement)
+    models = (AnnualPlan, PlanBatch, Scheme, Allocation, Contract, Disbursement, AllocationMoney)
     return {m._meta.db_table: m.objects.count() for m in models}
 
 
@@ -228,8 +231,11 @@ def environment() -> str:
             version, jit = cursor.fetchone()
         database = f"PostgreSQL {version} (jit {jit})"
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    # The machine may be shared: its load (1-minute average, at the start and at the end of
+    # the run) says how far the times are from an idle machine's.
+    load = f", load {START_LOAD:.1f}–{os.getloadavg()[0]:.1f}" if START_LOAD is not None else ""
     return (
-        f"{os.cpu_count()} cores, {database}, Python {platform.python_version()}, Django "
+        f"{os.cpu_count()} cores{load}, {database}, Python {platform.python_version()}, Django "
         f"{get_version()}, DEBUG={settings.DEBUG}, cache {cache}"
     )
 

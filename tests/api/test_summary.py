@@ -156,8 +156,8 @@ def test_summary_is_public_and_read_only(client, db):
 
 
 def test_summary_query_count_is_fixed(client, small_year, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         client.get(URL, {"year": 2019})
     AllocationFactory.create_batch(3, plan=small_year[0].plan, batch=small_year[0].batch)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         client.get(URL, {"year": 2019})

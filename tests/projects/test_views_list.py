@@ -11,6 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+import dashboard.selectors
+import projects.models
+import projects.selectors
 from dashboard.selectors import ProgrammeFilter, programme_summary
 from projects.models import Fund, Scheme
 from provinces.models import Province
@@ -390,3 +393,22 @@ def test_a_row_links_to_the_scheme_page_and_writes_money_in_millions(client_bo, 
     late = client_bo.get(URL, {"year": 2019, "q": "tn-late"}).text
     assert "Chậm 88%" in late  # 700 of 800 million behind at 31/12
     assert "−700 tr" in late
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"fund": "national", "sort": "-lag"}, {"contracted": "1"}, {"stage": "disbursed"}],
+)
+def test_the_summary_table_lists_what_the_ledger_lists(client_bo, world, monkeypatch, params):
+    """Rows, money and totals read from the summary table equal those of the ledger path."""
+
+    def shown(response):
+        page = response.context["table"].page.object_list
+        money = [(r.record.code, r.record.approved, r.record.disbursed, r.record.lag) for r in page]
+        return money, response.context["totals"]
+
+    fast = shown(client_bo.get(URL, {"year": 2019, **params}))
+    for module in (projects.models, projects.selectors, dashboard.selectors):
+        monkeypatch.setattr(module, "money_source", lambda as_of, plan_year: None)
+    assert shown(client_bo.get(URL, {"year": 2019, **params})) == fast
+    assert fast[0]

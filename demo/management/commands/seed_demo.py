@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from budgets.summary import allocation_money_rebuild
 from dashboard.cache import bump_data_version
 from demo.generate import DEFAULT_SEED, existing_plans, generate
 from demo.summary import headline, year_lines
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             present = existing_plans(world)
             if present == 0:
                 counts = generate(world, seed=seed)
+                # Bulk writes send no signals: the money summary table is filled here.
+                allocation_money_rebuild()
                 # Bulk writes send no signals: retire any figures cached before them.
                 transaction.on_commit(bump_data_version)
                 made = ", ".join(f"{counts[key]} {label}" for key, label in LABELS.items())

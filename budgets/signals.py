@@ -1,0 +1,64 @@
+"""The summary table (budgets.summary) follows every save and delete of an allocation, a
+contract or a ledger entry, in the same transaction: the row of the allocation concerned is
+recomputed from scratch. The services save the changed row last (an amendment, then the
+contract or allocation it changes), so that the recomputation sees the whole change.
+
+Plans, batches and schemes carry columns the table copies (year, fund, decision date,
+province): a change of those updates the copies."""
+
+from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+from budgets.summary import AllocationMoney, allocation_money_refresh
+from projects.models import Scheme
+
+
+def _changed(kwargs, *fields: str) -> bool:
+    """An update (not a creation, not a delete) that may have written one of `fields`."""
+    if kwargs.get("created") is not False:
+        return False
+    update_fields = kwargs.get("update_fields")
+    return update_fields is None or bool(set(fields) & set(update_fields))
+
+
+def allocation_changed(sender, instance: Allocation, **kwargs) -> None:
+    if "created" not in kwargs:
+        return  # deleted: its row went with it (CASCADE)
+    allocation_money_refresh([instance.pk])
+
+
+def contract_changed(sender, instance: Contract, **kwargs) -> None:
+    allocation_money_refresh([instance.allocation_id])
+
+
+def disbursement_changed(sender, instance: Disbursement, **kwargs) -> None:
+    allocation_money_refresh([instance.contract.allocation_id])
+
+
+def plan_changed(sender, instance: AnnualPlan, **kwargs) -> None:
+    if _changed(kwargs, "year", "fund"):
+        AllocationMoney.objects.filter(allocation__plan=instance).exclude(
+            plan_year=instance.year, fund=instance.fund
+        ).update(plan_year=instance.year, fund=instance.fund)
+
+
+def batch_changed(sender, instance: PlanBatch, **kwargs) -> None:
+    if _changed(kwargs, "decision_date"):
+        AllocationMoney.objects.filter(allocation__batch=instance).exclude(
+            decision_date=instance.decision_date
+        ).update(decision_date=instance.decision_date)
+
+
+def scheme_changed(sender, instance: Scheme, **kwargs) -> None:
+    if _changed(kwargs, "province"):
+        AllocationMoney.objects.filter(scheme=instance).exclude(
+            province_id=instance.province_id
+        ).update(province_id=instance.province_id)
+
+
+HANDLERS = {
+    Allocation: allocation_changed,
+    Contract: contract_changed,
+    Disbursement: disbursement_changed,
+    AnnualPlan: plan_changed,
+    PlanBatch: batch_changed,
+    Scheme: scheme_changed,
+}
