@@ -112,10 +112,10 @@ def test_defaults_to_the_latest_year_with_figures(client, world):
 
 
 def test_open_data_query_count_is_fixed(client, world, django_assert_num_queries):
-    # Years (1 for the default, 1 for the list) + years' figures (4) + 3 groups (1 each).
-    with django_assert_num_queries(9):
+    # Years (1 for the default, 1 for the list) + years' figures (1) + 3 groups (1 each).
+    with django_assert_num_queries(6):
         client.get(PAGE)
     for _ in range(3):
         AllocationFactory(scheme=SchemeFactory(province=old("79")))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(PAGE)
