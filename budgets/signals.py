@@ -6,7 +6,15 @@ contract or allocation it changes), so that the recomputation sees the whole cha
 Plans, batches and schemes carry columns the table copies (year, fund, decision date,
 province): a change of those updates the copies."""
 
-from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
+from budgets.models import (
+    Allocation,
+    AllocationChange,
+    AnnualPlan,
+    Contract,
+    ContractAmendment,
+    Disbursement,
+    PlanBatch,
+)
 from budgets.summary import AllocationMoney, allocation_money_refresh
 from projects.models import Scheme
 
@@ -31,6 +39,15 @@ def contract_changed(sender, instance: Contract, **kwargs) -> None:
 
 def disbursement_changed(sender, instance: Disbursement, **kwargs) -> None:
     allocation_money_refresh([instance.contract.allocation_id])
+
+
+def amendment_changed(sender, instance: ContractAmendment, **kwargs) -> None:
+    # A contract's value on 31/12 depends on the amendments signed after it.
+    allocation_money_refresh([instance.contract.allocation_id])
+
+
+def allocation_change_changed(sender, instance: AllocationChange, **kwargs) -> None:
+    allocation_money_refresh([instance.allocation_id])
 
 
 def plan_changed(sender, instance: AnnualPlan, **kwargs) -> None:
@@ -58,6 +75,8 @@ HANDLERS = {
     Allocation: allocation_changed,
     Contract: contract_changed,
     Disbursement: disbursement_changed,
+    ContractAmendment: amendment_changed,
+    AllocationChange: allocation_change_changed,
     AnnualPlan: plan_changed,
     PlanBatch: batch_changed,
     Scheme: scheme_changed,

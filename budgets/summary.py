@@ -18,9 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from budgets.models import Allocation, Contract, Disbursement
+from budgets.models import (
+    Allocation,
+    AllocationChange,
+    Contract,
+    ContractAmendment,
+    Disbursement,
+)
 from core.models import MoneyField, TimeStampedModel
-from projects.models import Fund, MonthEnd, Scheme, YearEnd, ledger_money
+from projects.models import (
+    Fund,
+    MonthEnd,
+    Scheme,
+    YearEnd,
+    approved_changed_after,
+    ledger_money,
+)
 from provinces.models import Province
 
 
@@ -143,6 +156,8 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
             m_disbursed=latest["disbursed"],
             m_last_paid_on=latest["last_paid_on"],
             m_contracted_year_end=year_end["contracted"],
+            m_approved_year_end=F("amount")
+            - approved_changed_after(Allocation, "pk", outer, YearEnd(OuterRef("plan__year"))),
             m_disbursed_year_end=year_end["disbursed"],
             **months,
             m_now=now,
@@ -159,8 +174,7 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
             "m_first_signed_on",
             "m_disbursed",
             "m_last_paid_on",
-            # The support approved does not depend on the day (with_money reads the amount).
-            F("amount"),
+            "m_approved_year_end",
             "m_contracted_year_end",
             "m_disbursed_year_end",
             *months,
@@ -210,6 +224,20 @@ def _insert_all() -> None:
             },
         )
     )
+    # What was decided after 31 December of the plan year changed the figures "on 31/12" since.
+    changes = (
+        AllocationChange.objects.order_by()
+        .filter(decided_on__gt=YearEnd(F("allocation__plan__year")))
+        .values(g_allocation=F("allocation_id"))
+        .annotate(g_delta=Sum(F("amount_after") - F("amount_before")))
+    )
+    contract_year_end = YearEnd(F("contract__allocation__plan__year"))
+    amendments = (
+        ContractAmendment.objects.order_by()
+        .filter(signed_on__gt=contract_year_end, contract__signed_on__lte=contract_year_end)
+        .values(e_allocation=F("contract__allocation_id"))
+        .annotate(e_delta=Sum(F("value_after") - F("value_before")))
+    )
     base = Allocation.objects.order_by().values(
         a_id=F("pk"),
         a_scheme=F("scheme_id"),
@@ -219,21 +247,24 @@ def _insert_all() -> None:
         a_decision=F("batch__decision_date"),
         a_amount=F("amount"),
     )
-    parts = [q.query.sql_with_params() for q in (base, contracts, ledger)]
+    parts = [q.query.sql_with_params() for q in (base, contracts, ledger, changes, amendments)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in COLUMNS)
     sql = (
         f"INSERT INTO {quote(AllocationMoney._meta.db_table)} ({columns}) "
         "SELECT a.a_id, a.a_scheme, a.a_year, a.a_fund, a.a_province, a.a_decision, a.a_amount, "
-        "COALESCE(c.c_value, 0), c.c_first, COALESCE(d.d_net, 0), d.d_last, a.a_amount, "
-        "COALESCE(c.c_value_year_end, 0), COALESCE(d.d_net_year_end, 0), "
+        "COALESCE(c.c_value, 0), c.c_first, COALESCE(d.d_net, 0), d.d_last, "
+        "a.a_amount - COALESCE(g.g_delta, 0), "
+        "COALESCE(c.c_value_year_end, 0) - COALESCE(e.e_delta, 0), COALESCE(d.d_net_year_end, 0), "
         + "".join(f"COALESCE(d.d_{column}, 0), " for column in MONTH_COLUMNS)
         + "%s, %s "
         f"FROM ({parts[0][0]}) a LEFT JOIN ({parts[1][0]}) c ON c.c_allocation = a.a_id "
-        f"LEFT JOIN ({parts[2][0]}) d ON d.d_allocation = a.a_id"
+        f"LEFT JOIN ({parts[2][0]}) d ON d.d_allocation = a.a_id "
+        f"LEFT JOIN ({parts[3][0]}) g ON g.g_allocation = a.a_id "
+        f"LEFT JOIN ({parts[4][0]}) e ON e.e_allocation = a.a_id"
     )
     now = timezone.now()
-    params = (now, now, *parts[0][1], *parts[1][1], *parts[2][1])
+    params = (now, now, *(arg for _sql, args in parts for arg in args))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -29,11 +29,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 
-from budgets.models import ZERO, Allocation, AnnualPlan, Contract, Disbursement, money_sum
+from budgets.models import (
+    ZERO,
+    Allocation,
+    AnnualPlan,
+    Contract,
+    ContractAmendment,
+    Disbursement,
+    money_sum,
+)
 from budgets.summary import AllocationMoney
 from core.db import day_number
 from core.money import rate
-from projects.models import Scheme, money_source, schedule_expressions
+from projects.models import Scheme, approved_changed_after, money_source, schedule_expressions
 from provinces.models import Province, ProvinceMap, Region, map_on
 from reference.models import ContentArea, Sector
 
@@ -177,12 +185,12 @@ def _summary_figures(columns: dict[str, str]) -> dict:
 
 def summary_of(allocations: QuerySet[Allocation], cutoff: datetime.date) -> ProgrammeSummary:
     """The headline figures of any set of allocations, counted up to `cutoff` (4 queries)."""
-    approved = allocations.aggregate(
-        budget=money_sum("amount"), schemes=Count("scheme", distinct=True)
+    approved = allocations.annotate(on_cutoff=_approved_on(cutoff)).aggregate(
+        budget=money_sum("on_cutoff"), schemes=Count("scheme", distinct=True)
     )
     contracts = Contract.objects.filter(allocation__in=allocations, signed_on__lte=cutoff)
-    contracted = contracts.aggregate(
-        value=money_sum("value"), schemes=Count("allocation__scheme", distinct=True)
+    contracted = contracts.annotate(on_cutoff=_contract_value_on(cutoff)).aggregate(
+        value=money_sum("on_cutoff"), schemes=Count("allocation__scheme", distinct=True)
     )
     ledger = Disbursement.objects.filter(contract__in=contracts, paid_on__lte=cutoff)
     disbursed = ledger.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
@@ -501,6 +509,23 @@ def _monthly_from_summary(
     return points
 
 
+def _approved_on(cutoff: datetime.date):
+    """An allocation's amount on `cutoff`: now, less the changes decided after it."""
+    return F("amount") - approved_changed_after(Allocation, "pk", OuterRef("pk"), cutoff)
+
+
+def _contract_value_on(cutoff: datetime.date):
+    """A contract's value on `cutoff`: now, less the amendments signed after it."""
+    later = (
+        ContractAmendment.objects.filter(contract=OuterRef("pk"), signed_on__gt=cutoff)
+        .order_by()
+        .values("contract")
+        .annotate(total=Sum(F("value_after") - F("value_before")))
+        .values("total")
+    )
+    return F("value") - Coalesce(Subquery(later), ZERO, output_field=ZERO.output_field)
+
+
 def _disbursed_by_allocation(cutoff: datetime.date) -> Coalesce:
     """Net money paid on an allocation's contracts signed by `cutoff`, up to `cutoff`."""
     net = (
@@ -533,9 +558,10 @@ def _breakdown(
         budget, disbursed = money_sum(columns["approved"]), money_sum(columns["disbursed"])
     else:
         rows = scoped_allocations(programme, visible).annotate(
-            net=_disbursed_by_allocation(programme.cutoff)
+            net=_disbursed_by_allocation(programme.cutoff),
+            on_cutoff=_approved_on(programme.cutoff),
         )
-        budget, disbursed = money_sum("amount"), money_sum("net")
+        budget, disbursed = money_sum("on_cutoff"), money_sum("net")
     group = {field: F(f"{prefix}__{field}") for field in fields}
     return list(
         rows.values(**group)

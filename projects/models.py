@@ -101,18 +101,48 @@ def ledger_money(contract_model, correlate: str, outer, as_of=None, **scope) -> 
         **{f"contract__{lookup}": value for lookup, value in scope.items()},
     )
     dated = ledger
+    contracted = None
     if as_of is not None:
         contracts_by = contracts.filter(signed_on__lte=as_of)
         dated = ledger.filter(paid_on__lte=as_of)
+        # A contract's value on `as_of` is its value now less what amendments signed later
+        # changed (each keeps its value before and after).
+        amendment = contract_model._meta.get_field("amendments").related_model
+        later = amendment.objects.filter(
+            **{f"contract__{correlate}": outer},
+            **{f"contract__{lookup}": value for lookup, value in scope.items()},
+            contract__signed_on__lte=as_of,
+            signed_on__gt=as_of,
+        )
+        delta = F("value_after") - F("value_before")
+        contracted = _total(contracts_by, correlate, "value") - _total(
+            later, f"contract__{correlate}", delta
+        )
     else:
         contracts_by = contracts
     last_paid = ledger.order_by("-paid_on").values("paid_on")[:1]
     return {
-        "contracted": _total(contracts_by, correlate, "value"),
+        "contracted": contracted
+        if contracted is not None
+        else _total(contracts_by, correlate, "value"),
         "first_signed_on": Subquery(contracts.order_by("signed_on").values("signed_on")[:1]),
         "disbursed": _total(dated, f"contract__{correlate}", disbursement.signed_amount()),
         "last_paid_on": Subquery(last_paid),
     }
+
+
+def approved_changed_after(allocation_model, correlate: str, outer, as_of, **scope):
+    """What the changes decided after `as_of` (a date or an expression) did to the support
+    approved in the allocations that `correlate` (a lookup from an allocation: "scheme", "pk")
+    ties to `outer`: Σ (amount after − amount before) of budgets.AllocationChange. The amount on
+    `as_of` is the amount now less this."""
+    change = allocation_model._meta.get_field("changes").related_model
+    later = change.objects.filter(
+        **{f"allocation__{correlate}": outer},
+        **{f"allocation__{lookup}": value for lookup, value in scope.items()},
+        decided_on__gt=as_of,
+    )
+    return _total(later, f"allocation__{correlate}", F("amount_after") - F("amount_before"))
 
 
 def schedule_expressions(
@@ -202,14 +232,18 @@ class SchemeQuerySet(models.QuerySet):
             queryset._money = (source, plan_year)
             return queryset
         approved = allocation.objects.filter(scheme=OuterRef("pk"))
-        scope = {}
+        scope, year = {}, {}
         if plan_year is not None:
             approved = approved.filter(plan__year=plan_year)
             scope["allocation__plan__year"] = plan_year
+            year["plan__year"] = plan_year
         money = ledger_money(contract, "allocation__scheme", OuterRef("pk"), as_of, **scope)
         queryset = self.annotate(
             first_signed_on=money["first_signed_on"],
-            approved=_total(approved, "scheme", "amount"),
+            approved=_total(approved, "scheme", "amount")
+            if as_of is None
+            else _total(approved, "scheme", "amount")
+            - approved_changed_after(allocation, "scheme", OuterRef("pk"), as_of, **year),
             contracted=money["contracted"],
             disbursed=money["disbursed"],
         )

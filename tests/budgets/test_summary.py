@@ -61,9 +61,31 @@ def expected_row(allocation: Allocation) -> dict:
         "first_signed_on": min((c.signed_on for c in contracts), default=None),
         "disbursed": net(entries),
         "last_paid_on": max((e.paid_on for e in entries), default=None),
-        "approved_year_end": allocation.amount,
+        # Changes of the amount and amendments of a contract decided after 31/12 are undone.
+        "approved_year_end": allocation.amount
+        - sum(
+            (
+                change.amount_after - change.amount_before
+                for change in allocation.changes.all()
+                if change.decided_on > year_end
+            ),
+            Decimal(0),
+        ),
         "contracted_year_end": sum(
-            (c.value for c in contracts if c.signed_on <= year_end), Decimal(0)
+            (
+                c.value
+                - sum(
+                    (
+                        a.value_after - a.value_before
+                        for a in c.amendments.all()
+                        if a.signed_on > year_end
+                    ),
+                    Decimal(0),
+                )
+                for c in contracts
+                if c.signed_on <= year_end
+            ),
+            Decimal(0),
         ),
         "disbursed_year_end": net(e for e in entries if e.paid_on <= year_end),
         **{
@@ -267,3 +289,69 @@ def test_an_earlier_day_reads_the_ledger(db):
     assert projects.models.money_source(D(2019, 12, 31), 2019) == "year_end"
     assert projects.models.money_source(None, None) == "latest"
     assert projects.models.money_source(timezone.localdate(), 2019) == "latest"
+
+
+def test_figures_on_a_day_undo_what_was_decided_later(db):
+    """An amendment signed and a change of the support decided in 2020 leave 2019's figures on
+    31/12/2019 as they were, from the summary table and from the ledger alike; now they count."""
+    from budgets.services import contract_amend
+
+    plan = AnnualPlanFactory(year=2019)
+    batch = PlanBatchFactory(plan=plan, amount=Decimal(5_000) * MILLION)
+    scheme = SchemeFactory(plan_year=2019, status=Scheme.Status.APPROVED)
+    allocation = allocation_set(scheme=scheme, batch=batch, amount=1_000 * MILLION)
+    contract = contract_sign(
+        allocation=allocation,
+        kind=Contract.Kind.CONTRACT,
+        number="1/HĐ",
+        signed_on=D(2019, 3, 1),
+        value=900 * MILLION,
+        contractor=scheme.implementing_unit,
+    )
+    disbursement_record(
+        contract=contract,
+        kind=Disbursement.Kind.PAYMENT,
+        amount=300 * MILLION,
+        paid_on=D(2019, 6, 1),
+        voucher_number="UNC-1",
+    )
+    contract_amend(
+        contract=contract,
+        number="PL-1",
+        signed_on=D(2020, 2, 1),
+        value=800 * MILLION,
+        reason="Giảm khối lượng",
+        by=None,
+    )
+    allocation_set(
+        scheme=scheme,
+        batch=batch,
+        amount=850 * MILLION,
+        decided_on=D(2020, 2, 10),
+        decision_number="15/QĐ-BCT",
+        reason="Điều chỉnh giảm",
+    )
+
+    def figures(as_of):
+        row = Scheme.objects.with_money(as_of, 2019).get(pk=scheme.pk)
+        return row.approved, row.contracted, row.disbursed
+
+    before = (1_000 * MILLION, 900 * MILLION, 300 * MILLION)
+    assert figures(D(2019, 12, 31)) == before  # the summary table's year-end columns
+    assert figures(D(2019, 12, 30)) == before  # the ledger
+    assert figures(D(2020, 2, 5)) == (1_000 * MILLION, 800 * MILLION, 300 * MILLION)
+    assert figures(None) == (850 * MILLION, 800 * MILLION, 300 * MILLION)
+    assert_summary_matches_ledger()
+    allocation_money_rebuild()
+    assert figures(D(2019, 12, 31)) == before
+    assert_summary_matches_ledger()
+
+    # The dashboard's headline and breakdowns say the same, from the table and the ledger.
+    from dashboard.selectors import ProgrammeFilter, disbursement_by_region, programme_summary
+
+    for as_of in (None, D(2019, 12, 30)):  # 31/12 from the table, 30/12 from the ledger
+        programme = ProgrammeFilter(year=2019, fund=scheme.fund, as_of=as_of)
+        summary = programme_summary(programme)
+        assert (summary.budget, summary.contracted, summary.disbursed) == before
+        (region,) = disbursement_by_region(programme)
+        assert (region["budget"], region["disbursed"]) == (before[0], before[2])
