@@ -22,7 +22,8 @@ from budgets.ledger import (
 )
 from budgets.models import Allocation, ContractLiquidation, PeriodLock, Settlement
 from core.money import format_vnd
-from projects.models import Fund
+from projects.models import Fund, Scheme
+from projects.services import record_transition
 
 CLOSERS = {Role.MINISTRY, Role.APPROVER, Role.ADMIN}
 REOPENERS = {Role.APPROVER, Role.ADMIN}
@@ -42,7 +43,10 @@ def allocation_settle(
 ) -> Settlement:
     """Settle a scheme's support in one plan. Every contract of it must be liquidated, and its
     net disbursed brought to the liquidated value. The amount settled is the net disbursed on
-    the settlement date; the rest of the support approved goes back to the budget."""
+    the settlement date; the rest of the support approved goes back to the budget. When every
+    allocation of a liquidated scheme is settled, the scheme moves to "settled"
+    (projects.workflow) with the settlement's decision number, in the same transaction."""
+    scheme = Scheme.objects.select_for_update(of=("self",)).get(pk=allocation.scheme_id)
     allocation = lock(allocation)
     # Its contracts too, so that no payment slips in between the sums and the settlement.
     contracts = list(allocation.contracts.select_for_update().order_by("signed_on", "pk"))
@@ -91,6 +95,11 @@ def allocation_settle(
         recorded_by=by,
     )
     save(settlement, by)
+    unsettled = Allocation.objects.filter(scheme=scheme, settlement__isnull=True).exists()
+    if scheme.status == Scheme.Status.LIQUIDATED and not unsettled and by is not None:
+        record_transition(
+            scheme=scheme, to=Scheme.Status.SETTLED, by=by, decision_number=decision_number
+        )
     return settlement
 
 

@@ -30,6 +30,8 @@ from budgets.models import (
     Settlement,
 )
 from core.money import format_vnd
+from projects.models import Scheme
+from projects.services import record_transition
 
 type TrancheInput = tuple[datetime.date, Decimal]
 
@@ -200,7 +202,12 @@ def contract_liquidate(
     by: User | None = None,
 ) -> ContractLiquidation:
     """Record the liquidation of a contract at the value finally accepted. From then on the
-    ledger may only bring the net disbursed to that value (final payment or refund)."""
+    ledger may only bring the net disbursed to that value (final payment or refund). When it
+    was the last contract of an accepted scheme to be liquidated, the scheme moves to
+    "liquidated" (projects.workflow), with the liquidation's number, in the same transaction."""
+    # The scheme first: the order in which the approval takes its locks (scheme, plan,
+    # allocation, contract), so that the two never wait on each other.
+    scheme = Scheme.objects.select_for_update(of=("self",)).get(pk=contract.allocation.scheme_id)
     allocation = lock(contract.allocation)
     contract = lock(contract)
     assert_periods_open(allocation.plan, signed_on)
@@ -230,4 +237,9 @@ def contract_liquidate(
         recorded_by=by,
     )
     save(liquidation, by)
+    unliquidated = Contract.objects.filter(
+        allocation__scheme=scheme, liquidation__isnull=True
+    ).exists()
+    if scheme.status == Scheme.Status.ACCEPTED and not unliquidated and by is not None:
+        record_transition(scheme=scheme, to=Scheme.Status.LIQUIDATED, by=by, decision_number=number)
     return liquidation

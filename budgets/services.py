@@ -518,6 +518,27 @@ def disbursement_reverse(
                     "net": format_vnd(net),
                 }
             )
+    if entry.kind == Disbursement.Kind.REFUND:
+        # The refunded advance is out again: the advance cap in force on the day still holds.
+        rule = advance_rule_on(paid_on, contract.allocation.scheme.kind)
+        outstanding, _advanced = contract_advanced(contract)
+        if rule is not None and outstanding + entry.amount > share(
+            contract.value, rule.advance_cap_rate
+        ):
+            raise MoneyChainError(
+                _(
+                    "Không thể đảo chứng từ thu hồi %(voucher)s: số tạm ứng chưa thu hồi của "
+                    "%(contract)s sẽ là %(outstanding)s, vượt mức tạm ứng tối đa %(rate)s giá trị "
+                    "(%(cap)s)."
+                )
+                % {
+                    "voucher": voucher,
+                    "contract": contract,
+                    "outstanding": format_vnd(outstanding + entry.amount),
+                    "rate": format_rate(rule.advance_cap_rate),
+                    "cap": format_vnd(share(contract.value, rule.advance_cap_rate)),
+                }
+            )
 
     counter = Disbursement(
         contract=contract,

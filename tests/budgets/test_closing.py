@@ -322,3 +322,63 @@ class TestPeriodLock:
             services.plan_batch_add(
                 plan=plan, number=5, decision_number="5", decision_date=D(2019, 9, 1), amount=1
             )
+
+
+class TestTheWorkflowFollows:
+    """Liquidating the last contract of an accepted scheme moves it to "liquidated"; settling
+    its last allocation moves it to "settled"; each with its decision number and who."""
+
+    def test_liquidation_then_settlement(self, contract, clerk):
+        from projects.models import Scheme, SchemeStatusChange
+
+        scheme = contract.allocation.scheme
+        Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.ACCEPTED)
+        second = ContractFactory(allocation=contract.allocation, value=100 * MILLION)
+        _pay(contract, 700, D(2019, 6, 1))
+        contract_liquidate(
+            contract=contract,
+            number="TL-1",
+            signed_on=LIQUIDATED_ON,
+            final_value=700 * MILLION,
+            by=clerk,
+        )
+        scheme.refresh_from_db()
+        assert scheme.status == Scheme.Status.ACCEPTED  # a contract is still open
+
+        contract_liquidate(
+            contract=second, number="TL-2", signed_on=LIQUIDATED_ON, final_value=0, by=clerk
+        )
+        scheme.refresh_from_db()
+        assert scheme.status == Scheme.Status.LIQUIDATED
+        change = SchemeStatusChange.objects.get(scheme=scheme, to_status=Scheme.Status.LIQUIDATED)
+        assert (change.from_status, change.decision_number, change.by) == (
+            Scheme.Status.ACCEPTED,
+            "TL-2",
+            clerk,
+        )
+
+        allocation_settle(
+            allocation=contract.allocation,
+            decision_number="QT-2019/07",
+            settled_on=D(2020, 1, 20),
+            by=clerk,
+        )
+        scheme.refresh_from_db()
+        assert scheme.status == Scheme.Status.SETTLED
+        assert (
+            SchemeStatusChange.objects.get(
+                scheme=scheme, to_status=Scheme.Status.SETTLED
+            ).decision_number
+            == "QT-2019/07"
+        )
+
+    def test_a_scheme_not_yet_accepted_keeps_its_status(self, contract, clerk):
+        from projects.models import Scheme
+
+        scheme = contract.allocation.scheme
+        Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.IN_PROGRESS)
+        contract_liquidate(
+            contract=contract, number="TL-1", signed_on=LIQUIDATED_ON, final_value=0, by=clerk
+        )
+        scheme.refresh_from_db()
+        assert scheme.status == Scheme.Status.IN_PROGRESS

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from budgets.models import Disbursement
+from budgets.models import AdvanceRule, Disbursement
 from budgets.services import (
     MoneyChainError,
     contract_disbursed,
@@ -21,7 +21,7 @@ from budgets.services import (
 )
 from projects.models import Scheme
 from projects.selectors import scheme_money_chain
-from tests.factories import ContractFactory, UserFactory
+from tests.factories import AdvanceRuleFactory, ContractFactory, UserFactory
 
 D = datetime.date
 M = 1_000_000
@@ -198,6 +198,21 @@ class TestRefusals:
         assert "chỉ có 500.000.000 đồng đã giải ngân" in message
         assert "Đảo chứng từ thu hồi trước" in message
         assert contract_disbursed(contract) == Decimal(500 * M)
+
+    def test_reversing_a_refund_may_not_take_the_advances_over_the_cap(self, contract, finance):
+        AdvanceRule.objects.all().delete()
+        AdvanceRuleFactory(valid_from=D(2019, 1, 1), first_advance_rate=70, advance_cap_rate=70)
+        record(contract, K.ADVANCE, 700, D(2019, 4, 2), "UNC-1")
+        refund = record(contract, K.REFUND, 200, D(2019, 5, 2), "NT-2")
+        record(contract, K.ADVANCE, 150, D(2019, 6, 2), "UNC-3")  # 650 outstanding
+        with pytest.raises(MoneyChainError) as error:
+            reverse_entry(refund, finance)
+        message = error.value.messages[0]
+        assert "thu hồi NT-2" in message
+        assert "850.000.000 đồng, vượt mức tạm ứng tối đa 70,00% giá trị (700.000.000 đồng)" in (
+            message
+        )
+        assert contract.disbursements.count() == 3
 
     def test_the_refund_first_then_the_advance(self, contract, finance):
         advance = record(contract, K.ADVANCE, 600, D(2019, 4, 2), "UNC-1")
