@@ -234,6 +234,15 @@ def test_a_province_user_imports_only_its_own_province(thai_nguyen_user, ha_noi_
     assert imports.import_file(kind=imports.CLUSTERS, content=content, user=ha_noi_user).ok
 
 
+def test_an_old_province_name_is_a_province_user_s_own(thai_nguyen_user):
+    # Bắc Kạn merged into Thái Nguyên on 01/07/2025: its clusters are now Thái Nguyên's.
+    content = clusters_file(cluster_row(**{"Tỉnh, thành phố": "Tỉnh Bắc Kạn"}))
+    result = imports.import_file(kind=imports.CLUSTERS, content=content, user=thai_nguyen_user)
+    assert result.ok, [str(p) for p in result.problems]
+    cluster = IndustrialCluster.objects.get()
+    assert (cluster.province.name, cluster.province.successor.code) == ("Tỉnh Bắc Kạn", "19")
+
+
 def test_other_roles_may_not_import(db):
     from django.core.exceptions import PermissionDenied
 
@@ -418,6 +427,7 @@ def test_products_upload_for_an_agency_user(client, ministry_user, selection_rou
     producer = factories.EstablishmentFactory()
     client.force_login(ministry_user)
     content = workbook(PRODUCT_HEADERS, product_row(producer))
+    assert b"/san-pham-tieu-bieu/nhap/" in client.get(reverse("registers:product-list")).content
     response = upload(client, content, url="/san-pham-tieu-bieu/nhap/")
     client.post(reverse("registers:import-confirm-products"), {"token": response.context["token"]})
     assert TypicalProduct.objects.get().registered_by == ministry_user
