@@ -436,6 +436,9 @@ def read_rows(book, kind: str) -> tuple[str, list[tuple[int, dict]], list[Proble
 def _parse_row(title: str, number: int, raw: dict, columns: list[Column], extra: dict):
     values, problems = {}, []
     for col in columns:
+        if col.key not in raw and not col.required:
+            # A column the file leaves out keeps what the register holds.
+            continue
         value = raw.get(col.key)
         if col.required and text(value) == "":
             problems.append(Problem(title, number, col.header, _("không được để trống")))
@@ -486,13 +489,26 @@ def _check_clusters(user, title, rows, result: Result) -> None:
             else choice_parser(IndustrialCluster.Wastewater.choices)(v)
         ),
     }
-    parsed, seen = [], {}
+    read = []
     for number, raw in rows:
         values, problems = _parse_row(title, number, raw, columns, extra)
         result.problems += problems
-        if problems:
-            continue
+        if not problems:
+            read.append((number, values))
+    existing = {}
+    province_ids = {values["province"].pk for _n, values in read}
+    for cluster in IndustrialCluster.objects.filter(province_id__in=province_ids).select_related(
+        "province"
+    ):
+        existing[(cluster.province_id, fold(cluster.name))] = cluster
+    parsed, seen = [], {}
+    for number, values in read:
         province = values["province"]
+        cluster = existing.get((province.pk, fold(values["name"])))
+        for name in CLUSTER_FIELDS:
+            if name not in values:
+                default = IndustrialCluster._meta.get_field(name).get_default()
+                values[name] = getattr(cluster, name) if cluster else default
         if not _own(user, province):
             result.problems.append(
                 Problem(
@@ -535,15 +551,8 @@ def _check_clusters(user, title, rows, result: Result) -> None:
             )
             continue
         seen[key] = number
-        parsed.append((number, values))
-    existing = {}
-    province_ids = {values["province"].pk for _n, values in parsed}
-    for cluster in IndustrialCluster.objects.filter(province_id__in=province_ids).select_related(
-        "province"
-    ):
-        existing[(cluster.province_id, fold(cluster.name))] = cluster
-    for number, values in parsed:
-        cluster = existing.get((values["province"].pk, fold(values["name"])))
+        parsed.append((number, values, cluster))
+    for number, values, cluster in parsed:
         if cluster is None:
             action = "create"
         elif all(getattr(cluster, f) == values[f] for f in CLUSTER_FIELDS):
@@ -645,6 +654,8 @@ def _check_products(user, title, rows, result: Result) -> None:
             continue
         seen[key] = number
         product = existing.get(key)
+        values.setdefault("is_set", product.is_set if product else False)
+        values.setdefault("description", product.description if product else "")
         values.update(producer_obj=producer, round_obj=round_)
         if product is None:
             action = "create"

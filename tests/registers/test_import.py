@@ -441,3 +441,17 @@ def test_anonymous_and_readers_are_kept_out(client, url):
     )
     client.force_login(reader)
     assert client.get(url).status_code == 403
+
+
+def test_a_column_left_out_keeps_what_the_register_holds(ministry):
+    imports.import_file(kind=imports.CLUSTERS, content=clusters_file(cluster_row()), user=ministry)
+    headers = ["Cụm công nghiệp", "Tỉnh, thành phố", "Số lao động"]
+    content = workbook(headers, ["CCN Điềm Thụy", "Thái Nguyên", 900])
+    result = imports.import_file(kind=imports.CLUSTERS, content=content, user=ministry)
+    assert result.count("update") == 1, [str(p) for p in result.problems]
+    cluster = IndustrialCluster.objects.get()
+    assert (cluster.workers, cluster.planned_area, cluster.investment) == (
+        900,
+        Decimal("50.50"),
+        Decimal(1_250_000_000),
+    )
