@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registers.views import clusters, events, products
+from registers.views import clusters, events, imports, products
 
 app_name = "registers"
 urlpatterns = [
@@ -37,6 +37,16 @@ urlpatterns = [
     path("quy-hoach-cum-cong-nghiep/gui/", clusters.dossier_create, name="dossier-create"),
     path("quy-hoach-cum-cong-nghiep/<int:pk>/", clusters.dossier_detail, name="dossier-detail"),
     path("quy-hoach-cum-cong-nghiep/<int:pk>/chuyen/", clusters.dossier_move, name="dossier-move"),
+    # Import from XLSX, one set of pages per register kept in spreadsheets.
+    *[
+        path(f"{prefix}/nhap/{suffix}", view, {"kind": kind}, name=f"{name}-{kind}")
+        for prefix, kind in (("cum-cong-nghiep", "clusters"), ("san-pham-tieu-bieu", "products"))
+        for suffix, view, name in (
+            ("", imports.import_upload, "import"),
+            ("mau/", imports.import_template, "import-template"),
+            ("xac-nhan/", imports.import_confirm, "import-confirm"),
+        )
+    ],
     # Fairs and conferences.
     path("hoi-cho-hoi-nghi/", events.event_list, name="event-list"),
     path("hoi-cho-hoi-nghi/xuat/xlsx/", events.event_export, name="event-export"),

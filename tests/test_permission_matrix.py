@@ -399,3 +399,33 @@ def test_registers_lists_and_exports_show_only_what_the_user_may_see(client, reg
         sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
         values = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
         assert (name in values) is (user != TINH01), (url, user)
+
+
+# -- The registers' XLSX import: editors only; a province's rows are checked per row ----------
+IMPORT_PAGES = {
+    "clusters import": "/cum-cong-nghiep/nhap/",
+    "clusters import template": "/cum-cong-nghiep/nhap/mau/",
+    "products import": "/san-pham-tieu-bieu/nhap/",
+    "products import template": "/san-pham-tieu-bieu/nhap/mau/",
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", IMPORT_PAGES, ids=str)
+def test_registers_import_pages(client, registers_world, page, user):
+    response = _client(client, registers_world, user).get(IMPORT_PAGES[page])
+    assert response.status_code == _expect(**EDITORS)[user], (page, user)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("kind", ["cum-cong-nghiep", "san-pham-tieu-bieu"])
+def test_registers_import_confirm_without_a_file_writes_nothing(
+    client, registers_world, kind, user
+):
+    response = _client(client, registers_world, user).post(
+        f"/{kind}/nhap/xac-nhan/", {"token": "nothing"}
+    )
+    assert (
+        response.status_code
+        == _expect(**EDITORS, **dict.fromkeys((TINH19, TINH01, BO, PHEDUYET, QUANTRI), 302))[user]
+    )

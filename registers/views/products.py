@@ -58,6 +58,7 @@ def product_list(request):
         export="registers:product-export",
     )
     context["may_register"] = is_province_user(request.user)
+    context["may_import"] = is_agency(request.user) or is_province_user(request.user)
     return render(request, "registers/product_list.html", context)
 
 
