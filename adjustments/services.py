@@ -11,7 +11,6 @@ so a refusal of the ledger (the plan's remaining envelope) leaves the request op
 changed."""
 
 import datetime
-import inspect
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -379,15 +378,15 @@ def _apply_amount(
 ) -> None:
     allocation = Allocation.objects.select_related("batch__plan").get(pk=request.allocation_id)
     _stale_if(allocation.amount != request.current_amount, request)
-    # The ledger's service may take the decision's particulars; pass those it accepts.
-    extra = {"decided_on": on, "decision_number": decision_number, "reason": reason}
-    accepted = inspect.signature(allocation_set).parameters
+    # The ledger records the change (budgets.AllocationChange) with the decision's particulars.
     allocation_set(
         scheme=scheme,
         batch=allocation.batch,
         amount=request.requested_amount,
         by=by,
-        **{name: value for name, value in extra.items() if name in accepted},
+        decided_on=on,
+        decision_number=decision_number,
+        reason=reason,
     )
 
 

@@ -110,6 +110,15 @@ class TestAmount:
         amounts = [row.amount for row in allocation.history.order_by("history_date")]
         assert amounts == [BILLION, Decimal(1_200_000_000)]
         assert allocation.history.latest().history_user == leader
+        # The ledger keeps the change with the decision that made it.
+        change = allocation.changes.get()
+        assert (change.amount_before, change.amount_after, change.decision_number) == (
+            BILLION,
+            Decimal(1_200_000_000),
+            "123/QĐ-BCT",
+        )
+        assert change.decided_on == request.decided_on
+        assert change.recorded_by == leader
 
     def test_a_cut_is_the_agencys(self, scheme, sct, leader):
         request = _request(scheme, sct, requested_amount=Decimal(800_000_000))
