@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from budgets.ledger import advance_rule_on, share
+from budgets.ledger import advance_rule_on, advances_outstanding, share
 from budgets.models import ZERO, Contract, Disbursement
 from budgets.permissions import contracts_recordable_by, contracts_visible_to
 from core.money import rate
@@ -97,7 +97,7 @@ class LedgerFigures:
     def advanced(self) -> Decimal:
         """Advances outstanding: what was advanced less what came back (unused advances are
         what a refund returns), never below 0."""
-        return max(self.advances - self.refunds, Decimal(0))
+        return advances_outstanding(self.advances, self.refunds)
 
     @property
     def remaining(self) -> Decimal:

@@ -83,6 +83,13 @@ def contract_disbursed(contract: Contract, on: datetime.date | None = None) -> D
     return entries.aggregate(total=money_sum(Disbursement.signed_amount()))["total"]
 
 
+def advances_outstanding(advanced: Decimal, refunded: Decimal) -> Decimal:
+    """Advances not yet settled: what was advanced less what came back (a refund returns
+    unused advance money), never below 0. The one rule the advance cap is checked on and the
+    finance screens show."""
+    return max(advanced - refunded, Decimal(0))
+
+
 def contract_advanced(contract: Contract) -> tuple[Decimal, bool]:
     """Advances outstanding under the contract (advances − refunds, never below 0), and whether
     any advance was made at all."""
@@ -91,7 +98,7 @@ def contract_advanced(contract: Contract) -> tuple[Decimal, bool]:
         advanced=money_sum("amount", kind=ADVANCE),
         refunded=money_sum("amount", kind=REFUND),
     )
-    outstanding = max(totals["advanced"] - totals["refunded"], Decimal(0))
+    outstanding = advances_outstanding(totals["advanced"], totals["refunded"])
     return outstanding, totals["advanced"] > 0
 
 

@@ -267,7 +267,8 @@ class TestPeriodLock:
 
     def test_the_other_fund_stays_open(self, contract, ministry_user):
         year_close(year=2019, fund=Fund.LOCAL, by=ministry_user)
-        _pay(contract, 1, D(2019, 6, 1), kind=ADVANCE)
+        entry = _pay(contract, 1, D(2019, 6, 1), kind=ADVANCE)
+        assert contract.disbursements.get() == entry  # the national 2019 ledger takes it
 
     def test_an_entry_dated_in_a_closed_year_is_refused_whatever_its_plan(
         self, contract, ministry_user

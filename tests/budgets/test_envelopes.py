@@ -99,7 +99,9 @@ class TestApprovalWithinTheEnvelope:
 
     def test_a_scheme_outside_every_envelope_is_bound_by_the_plan(self, envelopes, batch):
         hanoi = SchemeFactory(province=_province("01"))
-        allocation_set(scheme=hanoi, batch=batch, amount=4000 * MILLION)
+        allocation = allocation_set(scheme=hanoi, batch=batch, amount=4000 * MILLION)
+        assert hanoi.allocations.get() == allocation
+        assert allocation.amount == 4000 * MILLION  # no envelope of its own to stop it
 
 
 class TestTransfer:
