@@ -1,13 +1,13 @@
 import os
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
 from accounts.models import Role
 from provinces.models import Province, ProvinceMap
 from tests import factories
+from tests.reference import load_reference
 
 REQUIRE_SERVICES = os.environ.get("KC_REQUIRE_SERVICES") == "1"
 
@@ -23,14 +23,14 @@ def vietnamese():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the reference data, loaded as in production."""
     with django_db_blocker.unblock():
-        call_command("load_reference", verbosity=0)
+        load_reference()
 
 
 @pytest.fixture
 def reference_data(django_db_blocker):
     """Reload reference data in a transactional test (the flush after each one empties it)."""
     with django_db_blocker.unblock():
-        call_command("load_reference", verbosity=0)
+        load_reference()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.reference import load_reference
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -52,7 +54,7 @@ def browser():
 @pytest.fixture
 def demo(transactional_db):
     """The demo data set, in the database the live server reads."""
-    call_command("load_reference", verbosity=0)
+    load_reference()
     call_command("seed_demo", verbosity=0)
 
 
