@@ -4,232 +4,48 @@ once for the whole file, so that a preview costs the same few queries however lo
 rows are written only when none is wrong, through the registers services, in one transaction.
 Importing the same file again changes nothing: rows are matched on their natural keys."""
 
-import datetime
-import io
-import re
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
 from accounts.models import User
-from core.forms import VNDateField, VNDField
-from core.text import fold, fold_province_name
+from core import sheets
+from core.sheets import (
+    Column,
+    ImportRefused,
+    Planned,
+    Problem,
+    Result,
+    choice_parser,
+    file_problem,
+    open_workbook,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_money,
+    parse_row,
+    parse_yes_no,
+    read_rows,
+    text,
+)
+from core.text import fold
 from establishments.models import Establishment
-from provinces.models import Province, ProvinceMap
+from provinces.models import Province
+from provinces.names import ProvinceIndex
 from registers.models import IndustrialCluster, ProductGroup, SelectionRound, TypicalProduct
 from registers.permissions import is_agency, is_province_user
 from registers.services import clusters as cluster_services
 from registers.services import products as product_services
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
+MAX_BYTES = sheets.MAX_BYTES
+MAX_ROWS = sheets.MAX_ROWS
 CLUSTERS, PRODUCTS = "clusters", "products"
 KINDS = (CLUSTERS, PRODUCTS)
 
 
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if not self.column:
-            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("Dòng %(row)s, cột '%(column)s': %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-@dataclass
-class Planned:
-    """One valid row: what will be written and whether it creates, changes or leaves a row."""
-
-    row: int
-    label: str
-    action: str  # create, update, same
-    values: dict
-    existing: object = None
-
-
-@dataclass
-class Result:
-    kind: str
-    problems: list[Problem] = field(default_factory=list)
-    rows: list[Planned] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-# --- Reading cells ----------------------------------------------------------------------------
-
-
-class CellError(Exception):
-    pass
-
-
-def text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def parse_money(value) -> Decimal:
-    if isinstance(value, bool):
-        raise CellError(_("'%(value)s' không phải số hợp lệ") % {"value": value})
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise CellError(_("'%(value)s' không phải số tiền hợp lệ") % {"value": value})
-        value = int(value)
-    if isinstance(value, int) and value < 0:
-        raise CellError(_("'%(value)s' là số âm") % {"value": value})
-    try:
-        amount = VNDField(required=False).clean(value if isinstance(value, int) else text(value))
-    except forms.ValidationError as error:
-        raise CellError(error.messages[0]) from error
-    return amount if amount is not None else Decimal(0)
-
-
-def parse_decimal(value, places: int = 2) -> Decimal:
-    """Hectares as officials type them: "12,5", "12.5", "1.250,75", "1 250,75"."""
-    if value is None or text(value) == "":
-        return Decimal(0)
-    if isinstance(value, bool):
-        raise CellError(_("'%(value)s' không phải số hợp lệ") % {"value": value})
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-    else:
-        raw = text(value)
-        cleaned = raw.replace(" ", "")
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", cleaned):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"-?\d+(,\d+)?", cleaned):
-            cleaned = cleaned.replace(",", ".")
-        elif not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-            raise CellError(_("'%(value)s' không phải số hợp lệ") % {"value": raw})
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation as error:
-            raise CellError(_("'%(value)s' không phải số hợp lệ") % {"value": raw}) from error
-    if number < 0:
-        raise CellError(_("'%(value)s' là số âm") % {"value": text(value)})
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(
-            _("'%(value)s' có quá %(places)s chữ số thập phân")
-            % {"value": text(value), "places": places}
-        )
-    return number.quantize(Decimal(1).scaleb(-places))
-
-
-def parse_int(value) -> int:
-    number = parse_decimal(value, places=0) if not isinstance(value, str) else None
-    if number is None:
-        raw = text(value).replace(".", "").replace(" ", "")
-        if raw == "":
-            return 0
-        if raw.startswith("-") and raw[1:].isdigit():
-            raise CellError(_("'%(value)s' là số âm") % {"value": text(value)})
-        if not raw.isdigit():
-            raise CellError(_("'%(value)s' không phải số nguyên hợp lệ") % {"value": text(value)})
-        return int(raw)
-    return int(number)
-
-
-def parse_date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float):
-        raise CellError(
-            _("'%(value)s' không phải ngày hợp lệ: viết ngày/tháng/năm, ví dụ 31/12/2019")
-            % {"value": text(value)}
-        )
-    try:
-        return VNDateField(required=False).clean(text(value))
-    except forms.ValidationError as error:
-        raise CellError(error.messages[0]) from error
-
-
-def parse_yes_no(value) -> bool:
-    folded = fold(text(value))
-    if folded in ("", "khong", "0"):
-        return False
-    if folded in ("co", "1", "x"):
-        return True
-    raise CellError(_("'%(value)s': ghi “Có” hoặc “Không”") % {"value": text(value)})
-
-
-def choice_parser(choices) -> Callable:
-    by_label = {fold(str(label)): value for value, label in choices}
-
-    def parse(value):
-        raw = text(value)
-        chosen = by_label.get(fold(raw))
-        if chosen is None:
-            raise CellError(
-                _("'%(value)s' không có trong danh sách: %(choices)s")
-                % {"value": raw, "choices": "; ".join(str(label) for _v, label in choices)}
-            )
-        return chosen
-
-    return parse
-
-
-class ProvinceIndex:
-    """Every province, old map and new, by folded name: one query for the whole file. An old
-    name finds its old unit; a name only on the new map finds the new unit."""
-
-    def __init__(self):
-        self.by_name: dict[str, Province] = {}
-        rows = Province.objects.select_related("successor").order_by("map_version")
-        for province in sorted(rows, key=lambda p: p.map_version != ProvinceMap.OLD_63):
-            self.by_name.setdefault(fold_province_name(province.name), province)
-
-    def resolve(self, value) -> Province:
-        raw = text(value)
-        province = self.by_name.get(fold_province_name(raw)) if raw else None
-        if province is None:
-            raise CellError(_("không có tỉnh, thành phố nào tên '%(value)s'") % {"value": raw})
-        return province
-
-
 # --- Columns ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    hint: str
-    example: object
 
 
 def cluster_columns() -> list[Column]:
@@ -307,148 +123,8 @@ def sheet_title(kind: str) -> str:
     return _("Cụm công nghiệp") if kind == CLUSTERS else _("Sản phẩm tiêu biểu")
 
 
-# --- The template -----------------------------------------------------------------------------
-
-
 def template_workbook(kind: str) -> bytes:
-    columns = columns_for(kind)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title(kind)
-    sheet.append([col.header for col in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append([col.example for col in columns])
-    for index, col in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(col.header))
-    guide = book.create_sheet(_("Hướng dẫn"))
-    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi")])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for col in columns:
-        guide.append([col.header, _("Có") if col.required else _("Không"), col.hint])
-    guide.append([])
-    for line in (
-        _("Dòng 1 là tiêu đề cột, giữ nguyên. Mỗi dòng sau là một bản ghi; xóa dòng ví dụ."),
-        _("Ghi giá trị, không dùng công thức (dán bằng “Paste Values”)."),
-        _("Số tiền ghi số đồng: 1.250.000.000 hoặc 1 250 000 000. Diện tích: 12,5."),
-        _("Ngày ghi ngày/tháng/năm: 31/12/2019, hoặc ô kiểu ngày của Excel."),
-        _("Có một dòng sai thì không dòng nào được ghi; sửa hết rồi tải lên lại."),
-    ):
-        guide.append([line])
-    guide.column_dimensions["A"].width = 36
-    guide.column_dimensions["C"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-# --- Reading the file -------------------------------------------------------------------------
-
-
-def _file_problem(message: str) -> Problem:
-    return Problem("", None, "", message)
-
-
-def open_workbook(content: bytes):
-    """The workbook, or a refusal that says why: too large, not an XLSX file, unreadable."""
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(
-            [
-                _file_problem(
-                    _("Tệp quá lớn: tối đa %(limit)s MB.") % {"limit": MAX_BYTES // (1024 * 1024)}
-                )
-            ]
-        )
-    not_xlsx = _file_problem(_("Tệp không phải bảng tính Excel (.xlsx)."))
-    if not content.startswith(b"PK\x03\x04"):
-        raise ImportRefused([not_xlsx])
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise ImportRefused([not_xlsx])
-        return load_workbook(io.BytesIO(content), data_only=False)
-    except ImportRefused:
-        raise
-    except Exception as error:  # a broken archive or XML: openpyxl raises many kinds
-        raise ImportRefused([not_xlsx]) from error
-
-
-def read_rows(book, kind: str) -> tuple[str, list[tuple[int, dict]], list[Problem]]:
-    """The data sheet's rows as {column key: raw value}, with its layout problems."""
-    columns = columns_for(kind)
-    guide = _("Hướng dẫn")
-    sheets = [ws for ws in book.worksheets if ws.title != guide]
-    if not sheets:
-        return "", [], [_file_problem(_("Tệp không có trang dữ liệu."))]
-    sheet = sheets[0]
-    title = sheet.title
-    header_cells = next(sheet.iter_rows(min_row=1, max_row=1), ())
-    positions = {}
-    for index, cell in enumerate(header_cells):
-        header = fold(text(cell.value))
-        for col in columns:
-            if header == fold(col.header):
-                positions[col.key] = index
-    missing = [col.header for col in columns if col.required and col.key not in positions]
-    if missing:
-        return (
-            title,
-            [],
-            [
-                Problem(
-                    title,
-                    1,
-                    "",
-                    _("thiếu cột %(columns)s (tải mẫu để xem các cột)")
-                    % {"columns": ", ".join(f"'{m}'" for m in missing)},
-                )
-            ],
-        )
-    rows, problems = [], []
-    by_key = {col.key: col for col in columns}
-    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
-        raw = {}
-        for key, index in positions.items():
-            cell = cells[index] if index < len(cells) else None
-            if cell is not None and cell.data_type == "f":
-                problems.append(
-                    Problem(
-                        title,
-                        number,
-                        by_key[key].header,
-                        _("ô chứa công thức; hãy ghi giá trị (dán bằng “Paste Values”)"),
-                    )
-                )
-                raw[key] = None
-                continue
-            raw[key] = cell.value if cell is not None else None
-        if all(text(v) == "" for v in raw.values()):
-            continue
-        rows.append((number, raw))
-    if len(rows) > MAX_ROWS:
-        problems.append(
-            _file_problem(_("Tệp có quá %(limit)s dòng dữ liệu.") % {"limit": MAX_ROWS})
-        )
-    return title, rows, problems
-
-
-def _parse_row(title: str, number: int, raw: dict, columns: list[Column], extra: dict):
-    values, problems = {}, []
-    for col in columns:
-        if col.key not in raw and not col.required:
-            # A column the file leaves out keeps what the register holds.
-            continue
-        value = raw.get(col.key)
-        if col.required and text(value) == "":
-            problems.append(Problem(title, number, col.header, _("không được để trống")))
-            continue
-        parser = extra.get(col.key) or PARSERS.get(col.key) or text
-        try:
-            values[col.key] = parser(value)
-        except CellError as error:
-            problems.append(Problem(title, number, col.header, str(error)))
-    return values, problems
+    return sheets.template_workbook(sheet_title(kind), columns_for(kind))
 
 
 def _may_import(user: User) -> None:
@@ -491,7 +167,7 @@ def _check_clusters(user, title, rows, result: Result) -> None:
     }
     read = []
     for number, raw in rows:
-        values, problems = _parse_row(title, number, raw, columns, extra)
+        values, problems = parse_row(title, number, raw, columns, PARSERS | extra)
         result.problems += problems
         if not problems:
             read.append((number, values))
@@ -582,7 +258,7 @@ def _check_products(user, title, rows, result: Result) -> None:
     extra = {"group": choice_parser(ProductGroup.choices)}
     parsed = []
     for number, raw in rows:
-        values, problems = _parse_row(title, number, raw, columns, extra)
+        values, problems = parse_row(title, number, raw, columns, PARSERS | extra)
         result.problems += problems
         if not problems:
             parsed.append((number, values))
@@ -712,14 +388,14 @@ def check_file(*, kind: str, content: bytes, user: User) -> Result:
     _may_import(user)
     result = Result(kind=kind)
     try:
-        book = open_workbook(content)
+        book = open_workbook(content, MAX_BYTES)
     except ImportRefused as refused:
         result.problems = refused.problems
         return result
-    title, rows, problems = read_rows(book, kind)
+    title, rows, problems = read_rows(book, columns_for(kind), MAX_ROWS)
     result.problems += problems
     if not rows and not problems:
-        result.problems.append(_file_problem(_("Tệp không có dòng dữ liệu nào.")))
+        result.problems.append(file_problem(_("Tệp không có dòng dữ liệu nào.")))
     if result.problems and not rows:
         return result
     (_check_clusters if kind == CLUSTERS else _check_products)(user, title, rows, result)
