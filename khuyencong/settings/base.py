@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "budgets",
     "submissions",
     "registers",
+    "imports",
     "notifications",
     "adjustments",
     "monitoring",

@@ -1,0 +1,10 @@
+"""The kinds of data a spreadsheet can bring in, by name (as in `import_data KIND FILE`)."""
+
+from imports.kinds.base import ImportKind
+
+REGISTRY: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> ImportKind:
+    REGISTRY[kind.name] = kind
+    return kind
