@@ -31,8 +31,24 @@ def _require_editor(by: User, event: PromotionEvent) -> None:
 @transaction.atomic
 def event_save(*, event: PromotionEvent, by: User) -> PromotionEvent:
     if event.pk is not None:
-        before = PromotionEvent.objects.select_for_update().select_related("host_province")
+        # Lock the event only: host_province is nullable, and PostgreSQL cannot lock the
+        # nullable side of the outer join select_related makes for it.
+        before = PromotionEvent.objects.select_for_update(of=("self",)).select_related(
+            "host_province"
+        )
         _require_editor(by, before.get(pk=event.pk))
+        # The booths already given to participants (locked with the event, as participant_add).
+        taken = sum(event.participants.values_list("booths", flat=True))
+        if event.booths and event.booths < taken:
+            raise ValidationError(
+                {
+                    "booths": _(
+                        "Đã phân %(taken)s gian hàng cho các cơ sở tham gia: tổng số gian hàng "
+                        "không được ít hơn."
+                    )
+                    % {"taken": taken}
+                }
+            )
     _require_editor(by, event)
     save_as(event, by)
     return event

@@ -103,6 +103,13 @@ def test_event_saved_only_by_its_host_province_or_the_agency(
         event_save(event=event, by=viewer_user)
     saved = event_save(event=event, by=thai_nguyen_user)
     assert saved.pk and saved.history.first().history_user == thai_nguyen_user
+    # A change locks the event's row alone (on PostgreSQL, FOR UPDATE cannot reach the nullable
+    # host province of the join), and is refused to another province as a creation is.
+    saved.booths = 40
+    event_save(event=saved, by=thai_nguyen_user)
+    assert (saved.history.count(), saved.history.first().booths) == (2, 40)
+    with pytest.raises(ValidationError, match="do tỉnh mình đăng cai"):
+        event_save(event=saved, by=ha_noi_user)
 
 
 def test_fair_takes_no_more_booths_than_it_has(ministry_user):
