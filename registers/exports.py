@@ -1,12 +1,14 @@
-"""The register lists as XLSX files: exactly the filtered rows, written by openpyxl in write-only
-mode like the scheme list's export, with text that a spreadsheet would take for a formula
-neutralised."""
+"""The register lists as XLSX (and CSV) files: exactly the filtered rows, written by openpyxl in
+write-only mode (or streamed) like the scheme list's export, with text that a spreadsheet would
+take for a formula neutralised."""
 
+import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -164,6 +166,15 @@ def xlsx_bytes(rows: Iterable, cols: list[Col], title: list[str], sheet: str) ->
     return buffer.getvalue()
 
 
+def _title(heading: str, filters: list[str], by: str) -> list[str]:
+    """The heading, then the filters in force and who exported when."""
+    exported = _("xuất lúc %(when)s bởi %(user)s") % {
+        "when": timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        "user": by,
+    }
+    return [heading, "; ".join([*filters, exported])]
+
+
 def xlsx_response(
     rows: Iterable,
     cols: list[Col],
@@ -173,12 +184,52 @@ def xlsx_response(
     by: str,
     filename: str,
 ) -> HttpResponse:
-    when = timezone.localtime()
-    exported = _("xuất lúc %(when)s bởi %(user)s") % {
-        "when": when.strftime("%H:%M %d/%m/%Y"),
-        "user": by,
-    }
-    title = [heading, "; ".join([*filters, exported])]
+    title = _title(heading, filters, by)
     response = HttpResponse(xlsx_bytes(rows, cols, title, heading), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_text(value, kind: str) -> str:
+    """A cell as text a spreadsheet and a script both read: dates dd/mm/yyyy, amounts in whole
+    đồng, decimals with a point."""
+    if value is None:
+        return ""
+    if kind == "date":
+        return value.strftime("%d/%m/%Y")
+    if kind == "rate":
+        return f"{Decimal(str(value)):.2f}"
+    return str(neutralise(value))
+
+
+def csv_lines(rows: Iterable, cols: list[Col], title: list[str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # a BOM, for Excel to read the diacritics
+    yield writer.writerow([neutralise(" – ".join(title))])
+    yield writer.writerow([col.header for col in cols])
+    for row in rows:
+        yield writer.writerow([_csv_text(col.value(row), col.kind) for col in cols])
+
+
+def csv_response(
+    rows: Iterable,
+    cols: list[Col],
+    *,
+    heading: str,
+    filters: list[str],
+    by: str,
+    filename: str,
+) -> StreamingHttpResponse:
+    """The same rows and columns as the XLSX file, streamed as UTF-8 CSV."""
+    response = StreamingHttpResponse(
+        csv_lines(rows, cols, _title(heading, filters, by)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

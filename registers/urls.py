@@ -50,6 +50,7 @@ urlpatterns = [
     # Fairs and conferences.
     path("hoi-cho-hoi-nghi/", events.event_list, name="event-list"),
     path("hoi-cho-hoi-nghi/xuat/xlsx/", events.event_export, name="event-export"),
+    path("hoi-cho-hoi-nghi/xuat/csv/", events.event_export_csv, name="event-export-csv"),
     path("hoi-cho-hoi-nghi/lich/", events.event_calendar, name="event-calendar"),
     path("hoi-cho-hoi-nghi/them/", events.event_create, name="event-create"),
     path("hoi-cho-hoi-nghi/<int:pk>/", events.event_detail, name="event-detail"),

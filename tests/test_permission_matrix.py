@@ -331,6 +331,7 @@ REGISTER_PAGES = {
     "dossier page": ("/quy-hoach-cum-cong-nghiep/{dossier}/", _expect(**{TINH01: 404})),
     "events": ("/hoi-cho-hoi-nghi/", _expect()),
     "events export": ("/hoi-cho-hoi-nghi/xuat/xlsx/", _expect()),
+    "events export csv": ("/hoi-cho-hoi-nghi/xuat/csv/", _expect()),
     "events calendar": ("/hoi-cho-hoi-nghi/lich/?month=2020-07", _expect()),
     "event form": ("/hoi-cho-hoi-nghi/them/", _expect(**EDITORS)),
     "event page": ("/hoi-cho-hoi-nghi/{event}/", _expect()),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,16 +57,16 @@ def event_list(request):
     context = table_context(
         request, filterset, EventTable, section="events", export="registers:event-export"
     )
+    context["export_csv_url"] = reverse("registers:event-export-csv")
     context["year"] = _year(filterset)
     context["may_add"] = may_edit_registers(request.user)
     return render(request, "registers/event_list.html", context)
 
 
-@login_required
-@require_GET
-def event_export(request):
+def _export(request, response):
+    """The list's rows, every page of them, in the list's filter and order, as a file."""
     filterset = _event_filter(request)
-    return exports.xlsx_response(
+    return response(
         filterset.qs.order_by("starts_on", "pk"),
         exports.event_columns(),
         heading=_("Hội chợ, hội nghị khuyến công"),
@@ -73,6 +74,18 @@ def event_export(request):
         by=user_name(request.user),
         filename=f"hoi-cho-hoi-nghi-{_year(filterset) or 'tat-ca'}",
     )
+
+
+@login_required
+@require_GET
+def event_export(request):
+    return _export(request, exports.xlsx_response)
+
+
+@login_required
+@require_GET
+def event_export_csv(request):
+    return _export(request, exports.csv_response)
 
 
 def _month(request) -> datetime.date:

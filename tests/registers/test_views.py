@@ -4,6 +4,7 @@ never withdrawn ones, and names a producer only if it agreed; exports neutralise
 files are typed by content and served only to those who see the product; the province section
 reads in six queries."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from provinces.models import Province, Region
 from reference.models import ContentArea
+from registers.exports import event_columns
 from registers.models import IndustrialCluster, ProductLevel, PromotionEvent, TypicalProduct
 from registers.selectors import certified_by_province, product_counts, province_section
 from tests.factories import (
@@ -394,3 +396,63 @@ def test_province_sends_a_dossier_and_adds_fair_participants(client, thai_nguyen
         2,
         Decimal(12_000_000),
     )
+
+
+# --- The events list's files ---------------------------------------------------------------
+
+
+def test_the_list_exports_exactly_its_filtered_rows_as_xlsx_and_csv(client, ministry_user):
+    north = Region.objects.get(code="north")
+    PromotionEventFactory(
+        kind=PromotionEvent.Kind.REGIONAL_FAIR,
+        name="=Hội chợ phía Bắc",
+        starts_on=D(2020, 7, 9),
+        ends_on=D(2020, 7, 13),
+        region=north,
+        booths=150,
+    )
+    PromotionEventFactory(name="Hội nghị 2020", starts_on=D(2020, 8, 20), ends_on=D(2020, 8, 21))
+    PromotionEventFactory(
+        kind=PromotionEvent.Kind.REGIONAL_FAIR,
+        name="Hội chợ 2019",
+        starts_on=D(2019, 7, 9),
+        ends_on=D(2019, 7, 12),
+    )
+    client.force_login(ministry_user)
+    query = {"year": "2020", "kind": "regional_fair"}
+    listing = client.get(reverse("registers:event-list"), query)
+    assert [e.name for e in listing.context["table"].data] == ["=Hội chợ phía Bắc"]
+    assert (
+        "/hoi-cho-hoi-nghi/xuat/csv/?year=2020&amp;kind=regional_fair" in listing.content.decode()
+    )
+
+    response = client.get(reverse("registers:event-export-csv"), query)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="hoi-cho-hoi-nghi-2020.csv"'
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert lines[0][0].startswith(
+        "Hội chợ, hội nghị khuyến công – Năm: 2020; Loại: Hội chợ khu vực"
+    )
+    assert lines[1] == [col.header for col in event_columns()]
+    assert lines[2:] == [
+        [
+            "'=Hội chợ phía Bắc",
+            "Hội chợ khu vực",
+            "09/07/2020",
+            "13/07/2020",
+            "Trung tâm hội nghị tỉnh",
+            "",
+            "Tỉnh Thái Nguyên",
+            "Miền Bắc",
+            "",
+            "",
+            "0",
+            "150",
+        ]
+    ]
+    xlsx = client.get(reverse("registers:event-export"), query)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert names == ["'=Hội chợ phía Bắc"]
