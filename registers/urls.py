@@ -40,7 +40,11 @@ urlpatterns = [
     # Import from XLSX, one set of pages per register kept in spreadsheets.
     *[
         path(f"{prefix}/nhap/{suffix}", view, {"kind": kind}, name=f"{name}-{kind}")
-        for prefix, kind in (("cum-cong-nghiep", "clusters"), ("san-pham-tieu-bieu", "products"))
+        for prefix, kind in (
+            ("cum-cong-nghiep", "clusters"),
+            ("san-pham-tieu-bieu", "products"),
+            ("hoi-cho-hoi-nghi", "events"),
+        )
         for suffix, view, name in (
             ("", imports.import_upload, "import"),
             ("mau/", imports.import_template, "import-template"),

@@ -408,6 +408,8 @@ IMPORT_PAGES = {
     "clusters import template": "/cum-cong-nghiep/nhap/mau/",
     "products import": "/san-pham-tieu-bieu/nhap/",
     "products import template": "/san-pham-tieu-bieu/nhap/mau/",
+    "events import": "/hoi-cho-hoi-nghi/nhap/",
+    "events import template": "/hoi-cho-hoi-nghi/nhap/mau/",
 }
 
 
@@ -419,7 +421,7 @@ def test_registers_import_pages(client, registers_world, page, user):
 
 
 @pytest.mark.parametrize("user", USERS)
-@pytest.mark.parametrize("kind", ["cum-cong-nghiep", "san-pham-tieu-bieu"])
+@pytest.mark.parametrize("kind", ["cum-cong-nghiep", "san-pham-tieu-bieu", "hoi-cho-hoi-nghi"])
 def test_registers_import_confirm_without_a_file_writes_nothing(
     client, registers_world, kind, user
 ):

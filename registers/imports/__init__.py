@@ -1,5 +1,5 @@
 """Import of the registers provinces and the agency keep in spreadsheets (industrial clusters,
-candidates of a selection round) from an XLSX file. Every row is read and
+candidates of a selection round, fairs and conferences) from an XLSX file. Every row is read and
 checked first, with the lookups done once for the whole file, so that a preview costs the same few
 queries however long the file is; rows are written only when none is wrong, through the registers
 services, in one transaction. Importing the same file again changes nothing: rows are matched on
@@ -17,18 +17,20 @@ from core import sheets
 from core.sheets import Column, ImportRefused, Problem, Result
 from registers.imports.clusters import ClusterImport, cluster_columns
 from registers.imports.common import RegisterImport
+from registers.imports.events import EventImport, event_columns
 from registers.imports.products import ProductImport, product_columns
 
 MAX_BYTES = sheets.MAX_BYTES
 MAX_ROWS = sheets.MAX_ROWS
-CLUSTERS, PRODUCTS = ClusterImport.name, ProductImport.name
+CLUSTERS, PRODUCTS, EVENTS = ClusterImport.name, ProductImport.name, EventImport.name
 REGISTRY: dict[str, RegisterImport] = {
-    kind.name: kind for kind in (ClusterImport(), ProductImport())
+    kind.name: kind for kind in (ClusterImport(), ProductImport(), EventImport())
 }
 KINDS = tuple(REGISTRY)
 
 __all__ = [
     "CLUSTERS",
+    "EVENTS",
     "KINDS",
     "MAX_BYTES",
     "MAX_ROWS",
@@ -37,6 +39,7 @@ __all__ = [
     "check_file",
     "cluster_columns",
     "columns_for",
+    "event_columns",
     "import_file",
     "kind_for",
     "product_columns",

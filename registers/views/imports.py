@@ -19,8 +19,16 @@ from registers.exports import XLSX
 from registers.views.common import require_editor
 
 KEEP_SECONDS = 3600
-LIST_URLS = {imports.CLUSTERS: "registers:cluster-list", imports.PRODUCTS: "registers:product-list"}
-FILENAMES = {imports.CLUSTERS: "mau-cum-cong-nghiep.xlsx", imports.PRODUCTS: "mau-san-pham.xlsx"}
+LIST_URLS = {
+    imports.CLUSTERS: "registers:cluster-list",
+    imports.PRODUCTS: "registers:product-list",
+    imports.EVENTS: "registers:event-list",
+}
+FILENAMES = {
+    imports.CLUSTERS: "mau-cum-cong-nghiep.xlsx",
+    imports.PRODUCTS: "mau-san-pham.xlsx",
+    imports.EVENTS: "mau-hoi-cho-hoi-nghi.xlsx",
+}
 
 
 class UploadForm(forms.Form):

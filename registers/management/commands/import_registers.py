@@ -10,7 +10,7 @@ from registers import imports
 
 
 class Command(BaseCommand):
-    help = "Import industrial clusters or typical products from an XLSX file."
+    help = "Import clusters, typical products or fairs and conferences from an XLSX file."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=imports.KINDS)
