@@ -27,8 +27,11 @@ from exports.registry import SOURCES
 logger = logging.getLogger(__name__)
 
 EXPORT_DIR = "exports"
-# The worker writes the progress to the database at most this many times per file.
+# The worker writes the progress to the database every so many rows: about fifty times for a
+# large file, and never more often than every PROGRESS_MIN_STEP rows (so the number of queries
+# does not grow with a small file's rows).
 PROGRESS_STEPS = 50
+PROGRESS_MIN_STEP = 500
 
 
 def _storage() -> FileSystemStorage:
@@ -75,7 +78,7 @@ def export_job_create(*, user: User, table: str, file_format: str, query: str) -
 def _counted(rows: Iterable[list], job_id: int, total: int) -> Iterator[list]:
     """The rows, writing how many have gone by to the job now and then (not in a transaction,
     so the progress page sees it at once)."""
-    step = max(1, total // PROGRESS_STEPS)
+    step = max(PROGRESS_MIN_STEP, total // PROGRESS_STEPS)
     written = 0
     for row in rows:
         yield row
