@@ -24,6 +24,7 @@ class ExportJob(TimeStampedModel):
         CLUSTERS = "clusters", _("Cụm công nghiệp")
         DOSSIERS = "dossiers", _("Hồ sơ quy hoạch cụm công nghiệp")
         EVENTS = "events", _("Hội chợ, hội nghị")
+        CONTRACTS = "contracts", _("Sổ giải ngân: hợp đồng")
 
     class Format(models.TextChoices):
         CSV = "csv", _("CSV")

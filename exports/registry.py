@@ -3,6 +3,7 @@ the function its app uses for its own export button, and to the list page it com
 
 from collections.abc import Callable
 
+from budgets.exports import contract_source
 from core.exports import ExportSource
 from exports.models import ExportJob
 from projects.exports import scheme_source
@@ -12,6 +13,7 @@ Table = ExportJob.Table
 
 SOURCES: dict[str, Callable[..., ExportSource]] = {
     Table.SCHEMES: scheme_source,
+    Table.CONTRACTS: contract_source,
     **REGISTER_SOURCES,
 }
 
@@ -21,4 +23,5 @@ LIST_PAGES = {
     Table.CLUSTERS: "registers:cluster-list",
     Table.DOSSIERS: "registers:dossier-list",
     Table.EVENTS: "registers:event-list",
+    Table.CONTRACTS: "budgets:contract-list",
 }

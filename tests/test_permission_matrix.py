@@ -109,6 +109,14 @@ PAGES = {
     # Recording the ledger: the agency's finance staff (ministry) for the national fund, the
     # province for its own local fund, the administrator; this scheme is national.
     "finance: contracts to record": ("/tai-chinh/", _expect(**{IPC1: 403, PHEDUYET: 403})),
+    "finance: contracts export csv": (
+        "/tai-chinh/xuat/csv/",
+        _expect(**{IPC1: 403, PHEDUYET: 403}),
+    ),
+    "finance: contracts export xlsx": (
+        "/tai-chinh/xuat/xlsx/",
+        _expect(**{IPC1: 403, PHEDUYET: 403}),
+    ),
     "finance: contract ledger": (
         "/tai-chinh/hop-dong/{contract}/",
         _expect(**{TINH19: 403, TINH01: 404, IPC1: 403, PHEDUYET: 403}),
@@ -157,10 +165,23 @@ LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]
 
 @pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
 @pytest.mark.parametrize(
-    "url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/api/v1/schemes/?year=2019"]
+    "url",
+    [
+        "/de-an/?year=2019",
+        "/de-an/xuat/csv/?year=2019",
+        "/tai-chinh/xuat/csv/",
+        "/api/v1/schemes/?year=2019",
+    ],
 )
 def test_lists_and_exports_show_only_what_the_user_may_see(client, world, url, user):
     response = _client(client, world, user).get(url)
+    if url.startswith("/tai-chinh/") and user in (TINH19, TINH01, IPC1):
+        # The ledger is the ministry's for the national fund: the province and the regional
+        # centre may not record against this national scheme, so it is not theirs to export.
+        assert response.status_code == 403 if user == IPC1 else 200
+        if response.status_code == 200:
+            assert "KCQG-TN-1" not in b"".join(response.streaming_content).decode("utf-8-sig")
+        return
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert ("KCQG-TN-1" in body.decode("utf-8-sig")) is (user != TINH01)
 

@@ -358,7 +358,9 @@ def test_event_pages_read_their_parameters_safely(client, ministry_user):
         page = client.get(reverse("registers:event-calendar"), {"month": month})
         assert page.status_code == 200
         assert page.context["first"] == timezone.localdate().replace(day=1)
-    export = client.get(reverse("registers:event-export", args=["xlsx"]), {"year": 'x"\r\nSet-Cookie: a=b'})
+    export = client.get(
+        reverse("registers:event-export", args=["xlsx"]), {"year": 'x"\r\nSet-Cookie: a=b'}
+    )
     assert export["Content-Disposition"] == 'attachment; filename="hoi-cho-hoi-nghi-tat-ca.xlsx"'
 
 
