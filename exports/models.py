@@ -43,7 +43,7 @@ class ExportJob(TimeStampedModel):
         verbose_name=_("người yêu cầu"),
     )
     table = models.CharField(_("bảng"), max_length=20, choices=Table.choices)
-    query = models.TextField(_("bộ lọc (chuỗi truy vấn)"), blank=True)
+    query = models.TextField(_("bộ lọc (chuỗi truy vấn)"), blank=True, max_length=2000)
     file_format = models.CharField(_("định dạng"), max_length=4, choices=Format.choices)
     summary = models.TextField(_("bộ lọc và bản đồ (như in trong tệp)"), blank=True)
     map_label = models.CharField(_("bản đồ tỉnh"), max_length=60, blank=True)

@@ -55,6 +55,11 @@ def export_job_create(*, user: User, table: str, file_format: str, query: str) -
         raise ValidationError(
             _("Định dạng “%(format)s” không được hỗ trợ (CSV hoặc XLSX).") % {"format": file_format}
         )
+    limit = ExportJob._meta.get_field("query").max_length
+    if len(query) > limit:
+        raise ValidationError(
+            _("Bộ lọc quá dài (hơn %(limit)s ký tự): hãy bớt điều kiện lọc.") % {"limit": limit}
+        )
     source = export_source(user=user, table=table, query=query)
     now = timezone.now()
     job = ExportJob(

@@ -184,6 +184,8 @@ def test_starting_page_refuses_unknown_tables_and_bad_parameters(client, ministr
     assert "bản đồ" in refused.content.decode()
     posted = client.post(new, {"table": "schemes", "format": "csv", "query": "province=19"})
     assert posted.status_code == 400
+    too_long = {"table": "schemes", "format": "csv", "query": "year=2019&q=" + "x" * 2000}
+    assert client.post(new, too_long).status_code == 400
     assert ExportJob.objects.count() == 0
 
 
@@ -271,3 +273,13 @@ def test_old_files_are_deleted_with_their_jobs(schemes, ministry_user, tmp_path)
     assert not (tmp_path / old.stored_path).exists()
     assert list(ExportJob.objects.all()) == [new]
     assert (tmp_path / new.stored_path).exists()
+
+
+def test_the_beat_schedule_deletes_old_files_daily(settings):
+    from celery.schedules import crontab
+
+    from exports.tasks import export_jobs_expire_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["exports-expire-daily"]
+    assert entry["task"] == export_jobs_expire_task.name == "exports.export_jobs_expire"
+    assert entry["schedule"] == crontab(hour=1, minute=0)
