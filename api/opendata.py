@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from api.aggregates import GROUPS, aggregates
+from core.exports import neutralise
 from core.money import format_number, format_rate
 from dashboard import selectors
 from dashboard.forms import ALL_FUNDS, ProgrammeQuery
-from projects.exports import neutralise
 from projects.models import Fund
 from provinces.models import ProvinceMap
 

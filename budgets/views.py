@@ -7,11 +7,16 @@ sees but may not record against, 403: budgets.permissions), reads its form, call
 budgets/services.py and renders; a refusal of the service is shown on the field it concerns, or
 above the form, and nothing is saved."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,10 +26,12 @@ from budgets.entries import (
     ledger_entries,
     ledger_figures,
 )
+from budgets.exports import contract_source
 from budgets.forms import EntryForm, ReverseForm
 from budgets.models import Contract, Disbursement
 from budgets.permissions import can_record, ledger_scope
 from budgets.services import contract_disbursed, disbursement_record, disbursement_reverse
+from core.exports import FORMATS, export_response
 from core.money import format_vnd
 
 PER_PAGE = 30
@@ -73,21 +80,44 @@ def _error_summary(form) -> list[tuple[str, str, str]]:
     return summary
 
 
-@login_required
-@require_GET
-def contract_list(request):
-    if ledger_scope(request.user).nothing:
+def _require_ledger(user) -> None:
+    if ledger_scope(user).nothing:
         raise PermissionDenied(
             _(
                 "Sổ giải ngân dành cho cán bộ tài chính của Cục (nguồn quốc gia) và của Sở Công "
                 "Thương (nguồn địa phương của tỉnh)."
             )
         )
+
+
+@login_required
+@require_GET
+def contract_list(request):
+    _require_ledger(request.user)
     query = request.GET.get("q", "").strip()
     page = Paginator(contract_list_for_entry(request.user, query), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "budgets/contract_list.html", {"page": page, "query": query})
+    search = f"?{urlencode({'q': query})}" if query else ""
+    context = {
+        "page": page,
+        "query": query,
+        "export_xlsx": reverse("budgets:contract-export", args=["xlsx"]) + search,
+        "export_csv": reverse("budgets:contract-export", args=["csv"]) + search,
+    }
+    return render(request, "budgets/contract_list.html", context)
+
+
+@login_required
+@require_GET
+def contract_export(request, file_format):
+    if file_format not in FORMATS:
+        raise Http404
+    _require_ledger(request.user)
+    source = contract_source(request.user, request.GET)
+    source.by = request.user.get_full_name() or request.user.username
+    source.generated = timezone.localtime()
+    return export_response(source, file_format, table="contracts", params=request.GET)
 
 
 @login_required

@@ -1,40 +1,38 @@
 """The scheme list, its exports and the scheme page. Each starts from `schemes_visible_to`:
 what the user may not see is not listed, not exported, and answers 404."""
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import export_response, refusal
 from core.money import format_number
 from core.text import fold
-from dashboard.forms import ALL_FUNDS, ProgrammeQuery
+from dashboard.forms import ALL_FUNDS
 from dashboard.selectors import ProgrammeFilter
-from organisations.models import Organisation
 from projects import exports
 from projects.filters import SchemeFilter, active_filters
+from projects.listing import implementing_units, read_listing
 from projects.models import Fund, Scheme
 from projects.permissions import provinces_visible_to, schemes_visible_to
 from projects.selectors import (
     Stage,
-    list_programme,
     list_years,
     province_on_map,
     scheme_change_log,
     scheme_get_for_page,
     scheme_money_chain,
-    scheme_rows,
     scheme_status_timeline,
     scheme_totals,
 )
-from projects.tables import STATUS_TONE, SchemeTable, ordered_rows
+from projects.tables import STATUS_TONE, SchemeTable
 from provinces.models import ProvinceMap, Region
 from reference.models import ContentArea, Sector
 
@@ -51,7 +49,6 @@ MONEY_CHAIN = (
 YES_NO_FILTERS = ("contracted", "disbursed", "behind")
 # The filters folded under "Lọc thêm": the fold opens when one of them is in force.
 MORE_FILTERS = ("kind", "status", "implementing_unit", "paid_month", *YES_NO_FILTERS)
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class CountedPaginator(Paginator):
@@ -60,41 +57,6 @@ class CountedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.__dict__["count"] = count
-
-
-@dataclass
-class Listing:
-    """The list's query string, read: the programme part and the list's own filters."""
-
-    form: ProgrammeQuery
-    filterset: SchemeFilter | None = None
-    programme: ProgrammeFilter | None = None
-
-    @property
-    def errors(self) -> list[str]:
-        forms = [self.form] if self.filterset is None else [self.form, self.filterset.form]
-        messages = []
-        for form in forms:
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else None
-                messages += [f"{label}: {error}" if label else str(error) for error in errors]
-        return messages
-
-
-def _read_listing(request, visible) -> Listing:
-    today = timezone.localdate()
-    form = ProgrammeQuery(request.GET, default_year=today.year)
-    if not form.is_valid():
-        return Listing(form=form)
-    programme = list_programme(form.programme(), today)
-    filterset = SchemeFilter(
-        request.GET,
-        scheme_rows(visible, programme),
-        programme=programme,
-        units=_implementing_units(visible),
-    )
-    filterset.is_valid()
-    return Listing(form=form, filterset=filterset, programme=programme)
 
 
 def _query_without(request, *names: str) -> str:
@@ -123,10 +85,6 @@ def _map_switch(request, programme: ProgrammeFilter) -> str:
     return params.urlencode()
 
 
-def _implementing_units(visible):
-    return Organisation.objects.filter(pk__in=visible.values("implementing_unit"))
-
-
 def _filter_choices(request, visible, display_map: str, year: int | None) -> dict:
     """What the filter form offers (one query each)."""
     provinces = sorted(
@@ -148,7 +106,7 @@ def _filter_choices(request, visible, display_map: str, year: int | None) -> dic
         "kinds": Scheme.Kind.choices,
         "statuses": Scheme.Status.choices,
         "stages": Stage.choices,
-        "units": sorted(_implementing_units(visible), key=lambda unit: fold(unit.name)),
+        "units": sorted(implementing_units(visible), key=lambda unit: fold(unit.name)),
         "yes_no": [
             {
                 "name": name,
@@ -168,7 +126,7 @@ def _filter_choices(request, visible, display_map: str, year: int | None) -> dic
 @require_GET
 def scheme_list(request):
     visible = schemes_visible_to(request.user)
-    listing = _read_listing(request, visible)
+    listing = read_listing(request.GET, visible)
     errors = listing.errors
     programme = listing.programme
     display_map = programme.display_map if programme else ProvinceMap.OLD_63
@@ -226,29 +184,12 @@ def scheme_list(request):
 def scheme_export(request, file_format):
     if file_format not in EXPORT_FORMATS:
         raise Http404
-    visible = schemes_visible_to(request.user)
-    listing = _read_listing(request, visible)
-    if listing.errors:
-        body = "\n".join([_("Tham số không hợp lệ."), *listing.errors])
-        return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
-
-    programme = listing.programme
-    rows = ordered_rows(listing.filterset.qs, request.GET.get("sort"), programme.display_map)
-    filters = [
-        f"{chip.label}: {chip.value}"
-        for chip in active_filters(listing.form, listing.filterset)
-        if chip.params != ("as_of",)
-    ]
-    filters += [
-        _("Số liệu tính đến ngày: %(day)s") % {"day": programme.cutoff.strftime("%d/%m/%Y")},
-        _("Bản đồ tỉnh: %(map)s") % {"map": ProvinceMap(programme.display_map).label},
-    ]
-    user = request.user.get_full_name() or request.user.username
-    title = exports.title_lines(filters, timezone.localtime(), user)
-    filename = f"de-an-khuyen-cong-{programme.year}"
-    if file_format == "csv":
-        return exports.csv_response(rows, title, filename)
-    return exports.xlsx_response(rows, title, filename)
+    source = exports.scheme_source(request.user, request.GET)
+    if source.errors:
+        return refusal(source.errors)
+    source.by = request.user.get_full_name() or request.user.username
+    source.generated = timezone.localtime()
+    return export_response(source, file_format, table="schemes", params=request.GET)
 
 
 @login_required

@@ -6,7 +6,9 @@ app_name = "registers"
 urlpatterns = [
     # Typical rural industrial products.
     path("san-pham-tieu-bieu/", products.product_list, name="product-list"),
-    path("san-pham-tieu-bieu/xuat/xlsx/", products.product_export, name="product-export"),
+    path(
+        "san-pham-tieu-bieu/xuat/<str:file_format>/", products.product_export, name="product-export"
+    ),
     path("san-pham-tieu-bieu/thong-ke/", products.product_counts_view, name="product-counts"),
     path("san-pham-tieu-bieu/dang-ky/", products.product_register, name="product-register"),
     path("san-pham-tieu-bieu/<int:pk>/", products.product_detail, name="product-detail"),
@@ -25,15 +27,23 @@ urlpatterns = [
     ),
     # Public.
     path("danh-muc-san-pham/", products.catalogue, name="catalogue"),
-    path("danh-muc-san-pham/xuat/xlsx/", products.catalogue_export, name="catalogue-export"),
+    path(
+        "danh-muc-san-pham/xuat/<str:file_format>/",
+        products.catalogue_export,
+        name="catalogue-export",
+    ),
     # Industrial clusters and their planning dossiers.
     path("cum-cong-nghiep/", clusters.cluster_list, name="cluster-list"),
-    path("cum-cong-nghiep/xuat/xlsx/", clusters.cluster_export, name="cluster-export"),
+    path("cum-cong-nghiep/xuat/<str:file_format>/", clusters.cluster_export, name="cluster-export"),
     path("cum-cong-nghiep/them/", clusters.cluster_create, name="cluster-create"),
     path("cum-cong-nghiep/<int:pk>/", clusters.cluster_detail, name="cluster-detail"),
     path("cum-cong-nghiep/<int:pk>/sua/", clusters.cluster_edit, name="cluster-edit"),
     path("quy-hoach-cum-cong-nghiep/", clusters.dossier_list, name="dossier-list"),
-    path("quy-hoach-cum-cong-nghiep/xuat/xlsx/", clusters.dossier_export, name="dossier-export"),
+    path(
+        "quy-hoach-cum-cong-nghiep/xuat/<str:file_format>/",
+        clusters.dossier_export,
+        name="dossier-export",
+    ),
     path("quy-hoach-cum-cong-nghiep/gui/", clusters.dossier_create, name="dossier-create"),
     path("quy-hoach-cum-cong-nghiep/<int:pk>/", clusters.dossier_detail, name="dossier-detail"),
     path("quy-hoach-cum-cong-nghiep/<int:pk>/chuyen/", clusters.dossier_move, name="dossier-move"),
@@ -53,8 +63,7 @@ urlpatterns = [
     ],
     # Fairs and conferences.
     path("hoi-cho-hoi-nghi/", events.event_list, name="event-list"),
-    path("hoi-cho-hoi-nghi/xuat/xlsx/", events.event_export, name="event-export"),
-    path("hoi-cho-hoi-nghi/xuat/csv/", events.event_export_csv, name="event-export-csv"),
+    path("hoi-cho-hoi-nghi/xuat/<str:file_format>/", events.event_export, name="event-export"),
     path("hoi-cho-hoi-nghi/lich/", events.event_calendar, name="event-calendar"),
     path("hoi-cho-hoi-nghi/them/", events.event_create, name="event-create"),
     path("hoi-cho-hoi-nghi/<int:pk>/", events.event_detail, name="event-detail"),

@@ -109,6 +109,14 @@ PAGES = {
     # Recording the ledger: the agency's finance staff (ministry) for the national fund, the
     # province for its own local fund, the administrator; this scheme is national.
     "finance: contracts to record": ("/tai-chinh/", _expect(**{IPC1: 403, PHEDUYET: 403})),
+    "finance: contracts export csv": (
+        "/tai-chinh/xuat/csv/",
+        _expect(**{IPC1: 403, PHEDUYET: 403}),
+    ),
+    "finance: contracts export xlsx": (
+        "/tai-chinh/xuat/xlsx/",
+        _expect(**{IPC1: 403, PHEDUYET: 403}),
+    ),
     "finance: contract ledger": (
         "/tai-chinh/hop-dong/{contract}/",
         _expect(**{TINH19: 403, TINH01: 404, IPC1: 403, PHEDUYET: 403}),
@@ -157,10 +165,23 @@ LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]
 
 @pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
 @pytest.mark.parametrize(
-    "url", ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/api/v1/schemes/?year=2019"]
+    "url",
+    [
+        "/de-an/?year=2019",
+        "/de-an/xuat/csv/?year=2019",
+        "/tai-chinh/xuat/csv/",
+        "/api/v1/schemes/?year=2019",
+    ],
 )
 def test_lists_and_exports_show_only_what_the_user_may_see(client, world, url, user):
     response = _client(client, world, user).get(url)
+    if url.startswith("/tai-chinh/") and user in (TINH19, TINH01, IPC1):
+        # The ledger is the ministry's for the national fund: the province and the regional
+        # centre may not record against this national scheme, so it is not theirs to export.
+        assert response.status_code == 403 if user == IPC1 else 200
+        if response.status_code == 200:
+            assert "KCQG-TN-1" not in b"".join(response.streaming_content).decode("utf-8-sig")
+        return
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert ("KCQG-TN-1" in body.decode("utf-8-sig")) is (user != TINH01)
 
@@ -310,6 +331,7 @@ OWN_EDIT = {TINH01: 404, IPC1: 403}
 REGISTER_PAGES = {
     "products": ("/san-pham-tieu-bieu/?year=2019", _expect()),
     "products export": ("/san-pham-tieu-bieu/xuat/xlsx/", _expect()),
+    "products export csv": ("/san-pham-tieu-bieu/xuat/csv/", _expect()),
     "product counts": ("/san-pham-tieu-bieu/thong-ke/", _expect()),
     "product register form": ("/san-pham-tieu-bieu/dang-ky/", _expect(**NOT_PROVINCE)),
     "product page": ("/san-pham-tieu-bieu/{product}/", _expect(**{TINH01: 404})),
@@ -320,13 +342,16 @@ REGISTER_PAGES = {
     "product certify": ("/san-pham-tieu-bieu/{product}/cong-nhan/", _expect(**AGENCY_ONLY)),
     "public catalogue": ("/danh-muc-san-pham/", dict.fromkeys(USERS, 200)),
     "public catalogue export": ("/danh-muc-san-pham/xuat/xlsx/", dict.fromkeys(USERS, 200)),
+    "public catalogue export csv": ("/danh-muc-san-pham/xuat/csv/", dict.fromkeys(USERS, 200)),
     "clusters": ("/cum-cong-nghiep/", _expect()),
     "clusters export": ("/cum-cong-nghiep/xuat/xlsx/", _expect()),
+    "clusters export csv": ("/cum-cong-nghiep/xuat/csv/", _expect()),
     "cluster form": ("/cum-cong-nghiep/them/", _expect(**EDITORS)),
     "cluster page": ("/cum-cong-nghiep/{cluster}/", _expect(**{TINH01: 404})),
     "cluster edit": ("/cum-cong-nghiep/{cluster}/sua/", _expect(**OWN_EDIT)),
     "dossiers": ("/quy-hoach-cum-cong-nghiep/", _expect()),
     "dossiers export": ("/quy-hoach-cum-cong-nghiep/xuat/xlsx/", _expect()),
+    "dossiers export csv": ("/quy-hoach-cum-cong-nghiep/xuat/csv/", _expect()),
     "dossier form": ("/quy-hoach-cum-cong-nghiep/gui/", _expect(**EDITORS)),
     "dossier page": ("/quy-hoach-cum-cong-nghiep/{dossier}/", _expect(**{TINH01: 404})),
     "events": ("/hoi-cho-hoi-nghi/", _expect()),
@@ -400,6 +425,13 @@ def test_registers_lists_and_exports_show_only_what_the_user_may_see(client, reg
         sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
         values = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
         assert (name in values) is (user != TINH01), (url, user)
+    for url, name in (
+        ("/san-pham-tieu-bieu/xuat/csv/", "Chè Tân Cương đặc biệt"),
+        ("/cum-cong-nghiep/xuat/csv/", registers_world["cluster"].name),
+        ("/quy-hoach-cum-cong-nghiep/xuat/csv/", registers_world["dossier"].title),
+    ):
+        text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+        assert (name in text) is (user != TINH01), (url, user)
 
 
 # -- The registers' XLSX import: editors only; a province's rows are checked per row ----------
@@ -432,3 +464,61 @@ def test_registers_import_confirm_without_a_file_writes_nothing(
         response.status_code
         == _expect(**EDITORS, **dict.fromkeys((TINH19, TINH01, BO, PHEDUYET, QUANTRI), 302))[user]
     )
+
+
+# -- Exports built in the background: a job is its asker's alone; others get 404 -------------
+
+
+@pytest.fixture
+def export_job(world, settings, tmp_path):
+    from exports.services import export_job_create, export_job_run
+
+    settings.MEDIA_ROOT = tmp_path
+    job = export_job_create(
+        user=world["users"][TINH19], table="schemes", file_format="xlsx", query="year=2019"
+    )
+    return export_job_run(job_id=job.pk)
+
+
+OWNER_ONLY = _expect(**dict.fromkeys([TINH01, IPC1, BO, PHEDUYET, QUANTRI], 404))
+EXPORT_JOB_PAGES = {
+    "my exports": ("/xuat-du-lieu/", _expect()),
+    "start a large export": (
+        "/xuat-du-lieu/tao/?table=schemes&format=csv&query=year%3D2019",
+        _expect(),
+    ),
+    "export job page": ("/xuat-du-lieu/{job}/", OWNER_ONLY),
+    "export job progress": ("/xuat-du-lieu/{job}/tien-do/", OWNER_ONLY),
+    "export job download": ("/xuat-du-lieu/{job}/tai-ve/", OWNER_ONLY),
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", EXPORT_JOB_PAGES, ids=str)
+def test_export_jobs_who_gets_what(client, world, export_job, page, user):
+    url, expected = EXPORT_JOB_PAGES[page]
+    response = _client(client, world, user).get(url.format(job=export_job.pk))
+    assert response.status_code == expected[user], (page, user)
+
+
+@pytest.mark.parametrize("user", [TINH19, TINH01, IPC1, BO])
+def test_background_exports_show_only_what_the_user_may_see(
+    client, world, user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import io
+
+    import openpyxl
+
+    settings.KC_EXPORT_SYNC_LIMIT = 0
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(client, world, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/xuat-du-lieu/tao/", {"table": "schemes", "format": "xlsx", "query": "year=2019"}
+        )
+    body = client.get(f"{started.url}tien-do/").json()
+    assert body["status"] == "done"
+    data = b"".join(client.get(body["download_url"]).streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    values = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert ("KCQG-TN-1" in values) is (user != TINH01)

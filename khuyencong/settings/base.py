@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "monitoring",
     "dashboard",
     "api",
+    "exports",
     "demo",
 ]
 
@@ -164,6 +165,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.at_risk_warning_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Export files older than KC_EXPORT_KEEP_DAYS are deleted with their job.
+    "exports-expire-daily": {
+        "task": "exports.export_jobs_expire",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -237,6 +243,12 @@ DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "900"))
 # Requests the API answers per key (or signed-in user; per address for its public endpoints and
 # refused keys), counted in the cache: "N/second", "N/minute" or "N/hour"; empty: no limit.
 KC_API_RATE = env("KC_API_RATE", "120/minute")
+
+# An export of more rows than this is built by a Celery worker, with a progress page and a
+# download link, instead of in the request.
+KC_EXPORT_SYNC_LIMIT = int(env("KC_EXPORT_SYNC_LIMIT", "5000"))
+# Files built in the background are deleted this many days after they were asked for.
+KC_EXPORT_KEEP_DAYS = int(env("KC_EXPORT_KEEP_DAYS", "7"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

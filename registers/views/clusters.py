@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from projects.permissions import provinces_visible_to, schemes_visible_to
+from projects.permissions import schemes_visible_to
 from provinces.models import Province
-from registers import exports
-from registers.filters import ClusterFilter, DossierFilter
+from registers import exports, listing
 from registers.forms import ClusterForm, DossierForm, DossierMoveForm
 from registers.models import ClusterPlanDossier, IndustrialCluster
 from registers.permissions import (
@@ -25,18 +24,7 @@ from registers.permissions import (
 from registers.selectors import cluster_schemes, schemes_for_clusters
 from registers.services import clusters as services
 from registers.tables import DOSSIER_TONE, ClusterTable, DossierTable
-from registers.views.common import (
-    apply_refusal,
-    filter_lines,
-    require_editor,
-    table_context,
-    user_name,
-)
-
-
-def _cluster_filter(request):
-    rows = clusters_visible_to(request.user).for_table()
-    return ClusterFilter(request.GET, rows, province_scope=provinces_visible_to(request.user))
+from registers.views.common import apply_refusal, export, require_editor, table_context
 
 
 @login_required
@@ -44,7 +32,7 @@ def _cluster_filter(request):
 def cluster_list(request):
     context = table_context(
         request,
-        _cluster_filter(request),
+        listing.cluster_filter(request.user, request.GET),
         ClusterTable,
         section="clusters",
         export="registers:cluster-export",
@@ -55,16 +43,8 @@ def cluster_list(request):
 
 @login_required
 @require_GET
-def cluster_export(request):
-    filterset = _cluster_filter(request)
-    return exports.xlsx_response(
-        filterset.qs.order_by("province__code", "name"),
-        exports.cluster_columns(),
-        heading=_("Cụm công nghiệp"),
-        filters=filter_lines(filterset),
-        by=user_name(request.user),
-        filename="cum-cong-nghiep",
-    )
+def cluster_export(request, file_format):
+    return export(request, file_format, exports.cluster_source, table="clusters")
 
 
 @login_required
@@ -137,17 +117,12 @@ def cluster_edit(request, pk):
 # -- Planning dossiers ---------------------------------------------------------------------------
 
 
-def _dossier_filter(request):
-    rows = dossiers_visible_to(request.user).select_related("province__successor")
-    return DossierFilter(request.GET, rows, province_scope=provinces_visible_to(request.user))
-
-
 @login_required
 @require_GET
 def dossier_list(request):
     context = table_context(
         request,
-        _dossier_filter(request),
+        listing.dossier_filter(request.user, request.GET),
         DossierTable,
         section="dossiers",
         export="registers:dossier-export",
@@ -158,16 +133,8 @@ def dossier_list(request):
 
 @login_required
 @require_GET
-def dossier_export(request):
-    filterset = _dossier_filter(request)
-    return exports.xlsx_response(
-        filterset.qs.order_by("-year", "province__code", "pk"),
-        exports.dossier_columns(),
-        heading=_("Hồ sơ quy hoạch cụm công nghiệp"),
-        filters=filter_lines(filterset),
-        by=user_name(request.user),
-        filename="ho-so-quy-hoach-cum-cong-nghiep",
-    )
+def dossier_export(request, file_format):
+    return export(request, file_format, exports.dossier_source, table="dossiers")
 
 
 def _visible_dossier(request, pk) -> ClusterPlanDossier:

@@ -2,11 +2,14 @@
 service shown on its form; the 403 for roles that never edit."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.models import User
+from core.exports import FORMATS, export_response, file_response
 from provinces.models import ProvinceMap, Region
 from registers.permissions import may_edit_registers
 
@@ -30,25 +33,23 @@ def table_context(request, filterset, table_class, *, section: str, export: str)
         "regions": Region.objects.all(),
         "query": query.urlencode(),
         "section": section,
-        "export_url": reverse(export),
+        "export_xlsx": reverse(export, args=["xlsx"]),
+        "export_csv": reverse(export, args=["csv"]),
     }
 
 
-def filter_lines(filterset) -> list[str]:
-    """The filters in force, for an export's title line."""
-    lines = []
-    if not filterset.form.is_valid():
-        return lines
-    for name, value in filterset.form.cleaned_data.items():
-        if value in (None, "", []):
-            continue
-        field = filterset.form.fields[name]
-        choices = dict(getattr(field, "choices", None) or getattr(field.widget, "choices", []))
-        text = choices.get(value, value)
-        if name == "map":
-            text = ProvinceMap(value).label
-        lines.append(f"{field.label}: {text}")
-    return lines
+def export(request, file_format: str, source, *, table: str | None) -> HttpResponse:
+    """A list's export: its rows for this user and query string, at once when small; larger
+    ones are built in the background under `table` (None: always at once)."""
+    if file_format not in FORMATS:
+        raise Http404
+    rows = source(request.user, request.GET)
+    authenticated = request.user.is_authenticated
+    rows.by = user_name(request.user) if authenticated else _("trang công khai")
+    rows.generated = timezone.localtime()
+    if table is None:
+        return file_response(rows, file_format)
+    return export_response(rows, file_format, table=table, params=request.GET)
 
 
 def require_editor(user: User) -> None:

@@ -6,9 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,31 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from establishments.models import Establishment
 from projects.permissions import provinces_visible_to, schemes_visible_to
 from provinces.models import Province
-from registers import exports
-from registers.filters import EventFilter
+from registers import exports, listing
 from registers.forms import EventForm, ParticipantForm
 from registers.models import EventParticipant, PromotionEvent
 from registers.permissions import events_editable_by, events_visible_to, may_edit_registers
 from registers.services import events as services
 from registers.tables import EventTable
-from registers.views.common import (
-    apply_refusal,
-    filter_lines,
-    require_editor,
-    table_context,
-    user_name,
-)
-
-
-def _event_filter(request):
-    """The year's events: the year asked for, else the latest year with events."""
-    data = request.GET.copy()
-    visible = events_visible_to(request.user)
-    if not data.get("year"):
-        latest = visible.aggregate(last=Max("starts_on"))["last"]
-        today = timezone.localdate()
-        data["year"] = str(min(latest.year, today.year) if latest else today.year)
-    return EventFilter(data, visible.for_table(), province_scope=Province.objects.all())
+from registers.views.common import apply_refusal, export, require_editor, table_context
 
 
 def _year(filterset) -> str:
@@ -53,39 +33,19 @@ def _year(filterset) -> str:
 @login_required
 @require_GET
 def event_list(request):
-    filterset = _event_filter(request)
+    filterset = listing.event_filter(request.user, request.GET)
     context = table_context(
         request, filterset, EventTable, section="events", export="registers:event-export"
     )
-    context["export_csv_url"] = reverse("registers:event-export-csv")
     context["year"] = _year(filterset)
     context["may_add"] = may_edit_registers(request.user)
     return render(request, "registers/event_list.html", context)
 
 
-def _export(request, response):
-    """The list's rows, every page of them, in the list's filter and order, as a file."""
-    filterset = _event_filter(request)
-    return response(
-        filterset.qs.order_by("starts_on", "pk"),
-        exports.event_columns(),
-        heading=_("Hội chợ, hội nghị khuyến công"),
-        filters=filter_lines(filterset),
-        by=user_name(request.user),
-        filename=f"hoi-cho-hoi-nghi-{_year(filterset) or 'tat-ca'}",
-    )
-
-
 @login_required
 @require_GET
-def event_export(request):
-    return _export(request, exports.xlsx_response)
-
-
-@login_required
-@require_GET
-def event_export_csv(request):
-    return _export(request, exports.csv_response)
+def event_export(request, file_format):
+    return export(request, file_format, exports.event_source, table="events")
 
 
 def _month(request) -> datetime.date:

@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from establishments.models import Establishment
-from projects.permissions import provinces_visible_to
 from provinces.models import Province, ProvinceMap
-from registers import exports
-from registers.filters import CatalogueFilter, ProductFilter
+from registers import exports, listing
 from registers.forms import (
     CertifyForm,
     ProductEditForm,
@@ -38,13 +36,8 @@ from registers.selectors import product_counts
 from registers.services import files as file_services
 from registers.services import products as services
 from registers.tables import PRODUCT_TONE, CatalogueTable, ProductTable
-from registers.views.common import apply_refusal, filter_lines, table_context, user_name
+from registers.views.common import apply_refusal, export, table_context
 from submissions.services.files import size_text
-
-
-def _product_filter(request):
-    rows = products_visible_to(request.user).for_table()
-    return ProductFilter(request.GET, rows, province_scope=provinces_visible_to(request.user))
 
 
 @login_required
@@ -52,7 +45,7 @@ def _product_filter(request):
 def product_list(request):
     context = table_context(
         request,
-        _product_filter(request),
+        listing.product_filter(request.user, request.GET),
         ProductTable,
         section="products",
         export="registers:product-export",
@@ -64,22 +57,8 @@ def product_list(request):
 
 @login_required
 @require_GET
-def product_export(request):
-    filterset = _product_filter(request)
-    rows = filterset.qs.order_by("-round__year", "round__level", "name", "pk")
-    return exports.xlsx_response(
-        rows,
-        exports.product_columns(),
-        heading=_("Sản phẩm công nghiệp nông thôn tiêu biểu"),
-        filters=filter_lines(filterset),
-        by=user_name(request.user),
-        filename="san-pham-cnnt-tieu-bieu",
-    )
-
-
-def _catalogue_filter(request):
-    rows = TypicalProduct.objects.certified().for_table()
-    return CatalogueFilter(request.GET, rows)
+def product_export(request, file_format):
+    return export(request, file_format, exports.product_source, table="products")
 
 
 @require_GET
@@ -87,7 +66,7 @@ def catalogue(request):
     """Public: the products granted a certificate (valid or since expired; never withdrawn)."""
     context = table_context(
         request,
-        _catalogue_filter(request),
+        listing.catalogue_filter(request.GET),
         CatalogueTable,
         section="catalogue",
         export="registers:catalogue-export",
@@ -96,17 +75,9 @@ def catalogue(request):
 
 
 @require_GET
-def catalogue_export(request):
-    filterset = _catalogue_filter(request)
-    rows = filterset.qs.order_by("-round__year", "round__level", "name", "pk")
-    return exports.xlsx_response(
-        rows,
-        exports.catalogue_columns(),
-        heading=_("Danh mục sản phẩm công nghiệp nông thôn tiêu biểu"),
-        filters=filter_lines(filterset),
-        by=_("trang công khai"),
-        filename="danh-muc-san-pham-cnnt-tieu-bieu",
-    )
+def catalogue_export(request, file_format):
+    """Public and at once: the catalogue lists certificates granted, a few thousand at most."""
+    return export(request, file_format, exports.catalogue_source, table=None)
 
 
 @login_required

@@ -125,7 +125,7 @@ def test_public_catalogue(client, national, django_assert_num_queries):
     assert shown.name in text and shown.producer.name in text
     assert hidden_name.name in text and hidden_name.producer.name not in text
     assert withdrawn.name not in text and candidate.name not in text
-    export = client.get(reverse("registers:catalogue-export"))
+    export = client.get(reverse("registers:catalogue-export", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert shown.name in values and withdrawn.name not in values
@@ -135,7 +135,7 @@ def test_public_catalogue(client, national, django_assert_num_queries):
 def test_export_neutralises_formulas(client, ministry_user, national):
     products(national, 1, name='=HYPERLINK("http://x")')
     client.force_login(ministry_user)
-    response = client.get(reverse("registers:product-export"), {"year": "2019"})
+    response = client.get(reverse("registers:product-export", args=["xlsx"]), {"year": "2019"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert names == ['\'=HYPERLINK("http://x")']
@@ -360,7 +360,9 @@ def test_event_pages_read_their_parameters_safely(client, ministry_user):
         page = client.get(reverse("registers:event-calendar"), {"month": month})
         assert page.status_code == 200
         assert page.context["first"] == timezone.localdate().replace(day=1)
-    export = client.get(reverse("registers:event-export"), {"year": 'x"\r\nSet-Cookie: a=b'})
+    export = client.get(
+        reverse("registers:event-export", args=["xlsx"]), {"year": 'x"\r\nSet-Cookie: a=b'}
+    )
     assert export["Content-Disposition"] == 'attachment; filename="hoi-cho-hoi-nghi-tat-ca.xlsx"'
 
 
@@ -426,7 +428,7 @@ def test_the_list_exports_exactly_its_filtered_rows_as_xlsx_and_csv(client, mini
         "/hoi-cho-hoi-nghi/xuat/csv/?year=2020&amp;kind=regional_fair" in listing.content.decode()
     )
 
-    response = client.get(reverse("registers:event-export-csv"), query)
+    response = client.get(reverse("registers:event-export", args=["csv"]), query)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="hoi-cho-hoi-nghi-2020.csv"'
     text = b"".join(response.streaming_content).decode("utf-8")
@@ -452,7 +454,7 @@ def test_the_list_exports_exactly_its_filtered_rows_as_xlsx_and_csv(client, mini
             "150",
         ]
     ]
-    xlsx = client.get(reverse("registers:event-export"), query)
+    xlsx = client.get(reverse("registers:event-export", args=["xlsx"]), query)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert names == ["'=Hội chợ phía Bắc"]
