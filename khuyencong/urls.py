@@ -19,6 +19,7 @@ urlpatterns = [
     path("ho-so/", include("adjustments.urls")),
     path("tai-chinh/", include("budgets.urls")),
     path("hop-thu/", include("notifications.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("", include("registers.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),

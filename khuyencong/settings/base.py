@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "monitoring",
     "dashboard",
     "api",
+    "reports",
     "demo",
 ]
 
@@ -162,6 +163,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "at-risk-weekly": {
         "task": "monitoring.at_risk_warning_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    # The plan report as of the last day of the previous month, to the ministry's subscribers
+    # (CELERY_TIMEZONE: 07:00 in Hà Nội).
+    "report-monthly": {
+        "task": "reports.monthly_report_send",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
 }
 
