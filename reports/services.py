@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.money import format_billions, format_rate
-from provinces.models import map_on
+from provinces.models import Province, map_on
 from reports import storage
 from reports.models import ReportDelivery, ReportFund, ReportIssue, ReportSubscription
 from reports.pdf import report_pdf
@@ -39,11 +39,16 @@ def report_request(
     fund: str,
     province_map: str,
     as_of: datetime.date,
+    province: Province | None = None,
 ) -> ReportIssue:
-    """Record the parameters of an issue and hand its making to a worker once committed. The
-    scope comes from the user (report_scope), never from the request."""
+    """Record the parameters of an issue and hand its making to a worker once committed. A
+    province user's scope is its own unit whatever is asked (report_scope); ministry staff
+    report on the whole programme, or on a province when they issue a province's report
+    again."""
     if not may_request_reports(by):
         raise PermissionDenied(refusal(by))
+    if not by.sees_everything:
+        province = report_scope(by)
     issue = ReportIssue(
         kind=kind_of(period),
         period=period,
@@ -51,7 +56,7 @@ def report_request(
         fund=fund,
         province_map=province_map,
         as_of=as_of,
-        province=report_scope(by),
+        province=province,
         requested_by=by,
     )
     issue.full_clean()
@@ -61,8 +66,9 @@ def report_request(
 
 
 def report_reissue(*, issue: ReportIssue, by: User) -> ReportIssue:
-    """The same parameters again, as a new issue (its files come out byte for byte the same
-    while the records are unchanged)."""
+    """The same parameters and scope again, as a new issue (its files come out byte for byte
+    the same while the records are unchanged). The caller has checked that the user may read
+    `issue` (issues_visible_to)."""
     return report_request(
         by=by,
         period=issue.period,
@@ -70,6 +76,7 @@ def report_reissue(*, issue: ReportIssue, by: User) -> ReportIssue:
         fund=issue.fund,
         province_map=issue.province_map,
         as_of=issue.as_of,
+        province=issue.province,
     )
 
 

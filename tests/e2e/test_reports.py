@@ -63,7 +63,7 @@ def test_the_monthly_mail_setting(open_page, ministry):
     page = open_page()
     log_in(page, "bo-baocao")
     page.goto("/bao-cao/nhan-thu/")
-    page.click("text=Nhận báo cáo hằng tháng")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "Anh/chị sẽ nhận báo cáo hằng tháng qua thư." in page.inner_text("main")
     assert "Đang nhận" in page.inner_text("main")

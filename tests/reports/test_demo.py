@@ -51,7 +51,8 @@ def test_the_2019_report_shows_the_figures_of_the_overview(seeded, client):
     assert (str(summary.contracted_rate), str(summary.disbursed_rate)) == ("99.44", "96.61")
     page = _overview(client, "31/12/2019")
     assert page.context["kpis"]["summary"] == summary
-    text = re.sub(r"\s+", " ", page.text)
+    # The KPI cards as a reader sees them (each number is a link).
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.text))
     assert "178/179" in text and "(99,44%)" in text
     assert "135,25 / 140,00 tỷ đồng" in text and "(96,61%)" in text
     # The tables add up to the headline, and the regions are the overview's.
