@@ -53,6 +53,9 @@ class ReportPDF(FPDF):
     # -- text ------------------------------------------------------------------------------
 
     def heading(self, text: str, size: float = 11) -> None:
+        # A section heading never ends a page: it goes with the first rows below it.
+        if self.get_y() > self.h - self.b_margin - 35:
+            self.add_page()
         self.set_font(FAMILY, "B", size)
         self.multi_cell(0, size * 0.55, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1.5)
@@ -143,7 +146,7 @@ class ReportPDF(FPDF):
         label_width, left = 42, x + 44
         width = w - 60
         bar_area = h - 16
-        slot = bar_area / max(len(regions), 1)
+        slot = min(bar_area / max(len(regions), 1), 20)
         self.set_font(FAMILY, "", 7)
         for index, region in enumerate(regions):
             top = y + 9 + slot * index

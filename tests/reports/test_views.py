@@ -231,3 +231,11 @@ def test_province_users_have_no_monthly_mail(client, thai_nguyen_user):
     assert client.post("/bao-cao/nhan-thu/", {"monthly": "1"}).status_code == 403
     assert not ReportSubscription.objects.exists()
     assert "/bao-cao/nhan-thu/" not in client.get(URL).text
+
+
+def test_the_mail_setting_page_runs_a_fixed_number_of_queries(
+    client, ministry_user, django_assert_num_queries
+):
+    client.force_login(ministry_user)
+    with django_assert_num_queries(3):  # session, user, subscription
+        assert client.get("/bao-cao/nhan-thu/").status_code == 200
