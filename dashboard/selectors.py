@@ -41,7 +41,13 @@ from budgets.models import (
 from budgets.summary import AllocationMoney
 from core.db import day_number
 from core.money import rate
-from projects.models import Scheme, approved_changed_after, money_source, schedule_expressions
+from projects.models import (
+    Scheme,
+    approved_changed_after,
+    ledger_money,
+    money_source,
+    schedule_expressions,
+)
 from provinces.models import Province, ProvinceMap, Region, map_on
 from reference.models import ContentArea, Sector
 
@@ -547,41 +553,69 @@ def _breakdown(
     visible: QuerySet[Scheme] | None,
     prefix: str,
     fields: tuple[str, ...],
+    contracts: bool = False,
 ) -> list[dict]:
     """Budget approved, money disbursed (as programme_summary counts it) and schemes, grouped
-    by the row that `prefix` leads to, with its `fields` (1 query)."""
+    by the row that `prefix` leads to, with its `fields` (1 query). With `contracts`, also the
+    value `contracted` and the `schemes_contracted`, as programme_summary counts them (the
+    periodic report's tables)."""
     source = money_source(programme.cutoff, programme.year)
+    extra = {}
     if source is not None:
         columns = _columns(source)
         prefix = _summary_path(prefix)
         rows = money_rows(programme, visible)
         budget, disbursed = money_sum(columns["approved"]), money_sum(columns["disbursed"])
+        if contracts:
+            extra = {
+                "contracted": money_sum(columns["contracted"]),
+                "schemes_contracted": Count(
+                    "scheme", distinct=True, filter=Q(**{f"{columns['contracted']}__gt": 0})
+                ),
+            }
     else:
         rows = scoped_allocations(programme, visible).annotate(
             net=_disbursed_by_allocation(programme.cutoff),
             on_cutoff=_approved_on(programme.cutoff),
         )
         budget, disbursed = money_sum("on_cutoff"), money_sum("net")
+        if contracts:
+            rows = rows.annotate(signed=_contracted_by_allocation(programme.cutoff))
+            extra = {
+                "contracted": money_sum("signed"),
+                "schemes_contracted": Count("scheme", distinct=True, filter=Q(signed__gt=0)),
+            }
     group = {field: F(f"{prefix}__{field}") for field in fields}
     return list(
         rows.values(**group)
-        .annotate(budget=budget, disbursed=disbursed, schemes=Count("scheme", distinct=True))
+        .annotate(
+            budget=budget, disbursed=disbursed, schemes=Count("scheme", distinct=True), **extra
+        )
         .order_by(*group)
     )
 
 
+def _contracted_by_allocation(cutoff: datetime.date):
+    """Value on `cutoff` of an allocation's contracts signed by `cutoff` (ledger_money's)."""
+    return ledger_money(Contract, "allocation", OuterRef("pk"), cutoff)["contracted"]
+
+
 def disbursement_by_region(
-    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None, *, contracts=False
 ) -> list[dict]:
     """Rows {code, name, name_en, budget, disbursed, schemes} per khuyến công region (a scheme
     counts in the region of the province it was made under)."""
     return _breakdown(
-        programme, visible, "scheme__province__region", ("code", "name", "name_en", "order")
+        programme,
+        visible,
+        "scheme__province__region",
+        ("code", "name", "name_en", "order"),
+        contracts,
     )
 
 
 def disbursement_by_province(
-    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None, *, contracts=False
 ) -> list[dict]:
     """Rows {code, map_version, short_name, name, budget, disbursed, schemes} per province of
     the programme's display map. On the 34-unit map, old provinces count in the unit they merged
@@ -590,17 +624,23 @@ def disbursement_by_province(
     prefix = "scheme__province"
     if programme.display_map == ProvinceMap.NEW_34:
         prefix = "scheme__province__successor"
-    return _breakdown(programme, visible, prefix, ("code", "map_version", "short_name", "name"))
+    return _breakdown(
+        programme, visible, prefix, ("code", "map_version", "short_name", "name"), contracts
+    )
 
 
 def budget_by_content_area(
-    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
+    programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None, *, contracts=False
 ) -> list[dict]:
     """Rows {code, number, short_name, name_en, budget, disbursed, schemes} per content area. A
     scheme with several content areas counts in each: the rows may add up to more than the
     budget."""
     return _breakdown(
-        programme, visible, "scheme__content_areas", ("code", "number", "short_name", "name_en")
+        programme,
+        visible,
+        "scheme__content_areas",
+        ("code", "number", "short_name", "name_en"),
+        contracts,
     )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tai-chinh/", include("budgets.urls")),
     path("hop-thu/", include("notifications.urls")),
     path("xuat-du-lieu/", include("exports.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("", include("registers.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),

@@ -522,3 +522,100 @@ def test_background_exports_show_only_what_the_user_may_see(
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     values = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
     assert ("KCQG-TN-1" in values) is (user != TINH01)
+
+
+# -- The periodic reports: ministry staff for the whole programme, a province for its own unit;
+# regional-centre staff have none. Another province's issue answers 404.
+
+
+@pytest.fixture
+def reports_world(world, settings, tmp_path):
+    from reports.services import report_generate
+    from tests.reports.conftest import make_issue
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    users = world["users"]
+    own = make_issue(province=users[TINH19].province, by=users[TINH19])
+    national = make_issue(by=users[BO])
+    return {
+        **world,
+        "own": report_generate(issue_id=own.pk),
+        "national": report_generate(issue_id=national.pk),
+    }
+
+
+NO_REPORTS = {IPC1: 403}
+REPORT_PAGES = {
+    "reports page": ("/bao-cao/", _expect(**NO_REPORTS)),
+    "monthly mail setting": (
+        "/bao-cao/nhan-thu/",
+        _expect(**{TINH19: 403, TINH01: 403, IPC1: 403}),
+    ),
+    "province issue status": ("/bao-cao/{own}/trang-thai/", _expect(**NO_REPORTS, **{TINH01: 404})),
+    "province issue xlsx": ("/bao-cao/{own}/tai-ve/xlsx/", _expect(**NO_REPORTS, **{TINH01: 404})),
+    "province issue pdf": ("/bao-cao/{own}/tai-ve/pdf/", _expect(**NO_REPORTS, **{TINH01: 404})),
+    "national issue status": (
+        "/bao-cao/{national}/trang-thai/",
+        _expect(**NO_REPORTS, **{TINH19: 404, TINH01: 404}),
+    ),
+    "national issue pdf": (
+        "/bao-cao/{national}/tai-ve/pdf/",
+        _expect(**NO_REPORTS, **{TINH19: 404, TINH01: 404}),
+    ),
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", REPORT_PAGES, ids=str)
+def test_reports_who_gets_what(client, reports_world, page, user):
+    url, expected = REPORT_PAGES[page]
+    url = url.format(own=reports_world["own"].pk, national=reports_world["national"].pk)
+    response = _client(client, reports_world, user).get(url)
+    assert response.status_code == expected[user], (page, user)
+
+
+REISSUE = {**dict.fromkeys(USERS, 302), IPC1: 403, TINH01: 404}
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_reports_who_may_reissue(client, reports_world, user):
+    from reports.models import ReportIssue
+
+    own = reports_world["own"]
+    response = _client(client, reports_world, user).post(f"/bao-cao/{own.pk}/lap-lai/")
+    assert response.status_code == REISSUE[user], user
+    made = ReportIssue.objects.exclude(pk__in=[own.pk, reports_world["national"].pk])
+    assert made.exists() is (REISSUE[user] == 302 and user != ANON)
+    if made.exists():
+        # The new issue keeps the unit's scope, whoever asked for it again.
+        assert made.get().province == own.province
+
+
+@pytest.mark.parametrize("user", [TINH19, TINH01, BO])
+def test_reports_list_shows_only_what_the_user_may_read(client, reports_world, user):
+    page = _client(client, reports_world, user).get("/bao-cao/").text
+    own, national = reports_world["own"], reports_world["national"]
+    assert (f'id="issue-{own.pk}"' in page) is (user in (TINH19, BO))
+    assert (f'id="issue-{national.pk}"' in page) is (user == BO)
+
+
+@pytest.mark.parametrize(("user", "sees_money"), [(TINH19, True), (TINH01, False), (BO, True)])
+def test_reports_figures_are_scoped(client, reports_world, user, sees_money):
+    import io
+
+    import openpyxl
+
+    from reports.models import ReportIssue
+    from reports.services import report_generate
+
+    client = _client(client, reports_world, user)
+    client.post("/bao-cao/", {"year": "2019", "period": "year", "fund": "national"})
+    issue = ReportIssue.objects.latest("pk")
+    issue = report_generate(issue_id=issue.pk)
+    text = b"".join(client.get(f"/bao-cao/{issue.pk}/tai-ve/xlsx/").streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(text))["Tổng hợp"]
+    budget = next(
+        row for row in sheet.iter_rows(values_only=True) if row[0] == "Kinh phí được phê duyệt"
+    )
+    # 0,80 tỷ approved in Thái Nguyên: only those who may see it count it.
+    assert (budget[2] == 800_000_000) is sees_money

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dashboard",
     "api",
     "exports",
+    "reports",
     "demo",
 ]
 
@@ -169,6 +170,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "exports-expire-daily": {
         "task": "exports.export_jobs_expire",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # The plan report as of the last day of the previous month, to the ministry's subscribers
+    # (CELERY_TIMEZONE: 07:00 in Hà Nội).
+    "report-monthly": {
+        "task": "reports.monthly_report_send",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
 }
 
