@@ -290,13 +290,14 @@ def _advance_unsettled(scope: Scope, visible) -> Failing:
 
 def _contract_late(scope: Scope, visible) -> Failing:
     """Allocations decided more than CONTRACT_DAYS days before the day with no contract signed
-    by then (stopped schemes aside)."""
+    by then (schemes stopped by then aside)."""
     decided_before = scope.on - datetime.timedelta(days=CONTRACT_DAYS)
     signed = Contract.objects.filter(allocation=OuterRef("pk"), signed_on__lte=scope.on)
     allocations = (
         allocations_in(scope, visible)
         .filter(batch__decision_date__lt=decided_before)
-        .exclude(scheme__status=S.STOPPED)
+        .alias(status_day=status_on(scope.on, "scheme__"))
+        .exclude(status_day=S.STOPPED)
         .filter(~Exists(signed))
     )
     facts = {"decided_on": F("batch__decision_date"), "approved": F("amount")}
@@ -305,7 +306,8 @@ def _contract_late(scope: Scope, visible) -> Failing:
 
 def _past_end(scope: Scope, visible) -> Failing:
     """Schemes whose end date has passed on the day and that were not accepted by then. A scheme
-    accepted with no recorded change (imported data) counts as accepted."""
+    accepted with no recorded change (imported data) counts as accepted; one stopped by then is
+    left out."""
     day_after = datetime.datetime.combine(
         scope.on + datetime.timedelta(days=1),
         datetime.time(),
@@ -317,7 +319,8 @@ def _past_end(scope: Scope, visible) -> Failing:
     schemes = (
         _in_scope_schemes(scope, visible)
         .filter(end_date__lt=scope.on)
-        .exclude(status=S.STOPPED)
+        .alias(status_day=status_on(scope.on))
+        .exclude(status_day=S.STOPPED)
         .exclude(accepted_by_then)
     )
     return Failing(schemes, "", {"end_date": F("end_date")})

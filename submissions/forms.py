@@ -343,7 +343,7 @@ class ProgressReportForm(forms.Form):
         label=_("Tỷ lệ hoàn thành (%)"),
         min_value=0,
         max_value=100,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "narrow"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     amount_spent = VNDField(label=_("Kinh phí đã chi lũy kế (đồng)"))
 

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.money import format_vnd
 from projects.models import Scheme
 from submissions.models import ProgressReport
 from submissions.permissions import owns, schemes_owned_by
@@ -22,6 +23,13 @@ def first_period(scheme: Scheme) -> Period:
     whichever is earlier."""
     signed = scheme.allocations.aggregate(first=Min("contracts__signed_on"))["first"]
     return Period.of(min(day for day in (scheme.start_date, signed) if day is not None))
+
+
+def _total_cost(scheme: Scheme) -> Decimal:
+    """What a scheme may spend in all: the support approved in its plans and its counterpart
+    funding."""
+    approved = scheme.allocations.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return approved + scheme.counterpart_funding
 
 
 def report_periods_open(scheme: Scheme, today: datetime.date) -> list[Period]:
@@ -51,8 +59,9 @@ def progress_report_submit(
 ) -> ProgressReport:
     """Record the unit's report for `period`. Refused (ValidationError keyed by field) unless the
     scheme is contracted or in progress, the month is not ahead of today nor before the scheme
-    starts, the date sent lies between the first day of the month and today, and the month has
-    no report yet; PermissionDenied unless the user's unit prepares the scheme."""
+    starts, the date sent lies between the first day of the month and today, the month has no
+    report yet and the amount spent is within the support approved plus the counterpart funding;
+    PermissionDenied unless the user's unit prepares the scheme."""
     locked = schemes_owned_by(by).select_for_update(of=("self",)).filter(pk=scheme.pk).first()
     if locked is None or not owns(by, locked):
         raise PermissionDenied(_("Chỉ đơn vị lập đề án mới được báo cáo tiến độ."))
@@ -90,6 +99,15 @@ def progress_report_submit(
         errors.setdefault("submitted_on", []).append(
             _("Ngày gửi %(day)s trước tháng báo cáo %(period)s.")
             % {"day": submitted_on.strftime("%d/%m/%Y"), "period": period.label}
+        )
+    ceiling = _total_cost(locked)
+    if amount_spent > ceiling:
+        errors.setdefault("amount_spent", []).append(
+            _(
+                "Kinh phí đã chi %(spent)s vượt tổng kinh phí của đề án %(total)s (kinh phí "
+                "khuyến công được duyệt và vốn đối ứng)."
+            )
+            % {"spent": format_vnd(amount_spent), "total": format_vnd(ceiling)}
         )
     if errors:
         raise ValidationError(errors)

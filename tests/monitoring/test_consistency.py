@@ -283,3 +283,27 @@ def test_progress_reports_count_in_the_score_with_a_fixed_number_of_queries(
     with django_assert_num_queries(2):
         quality = data_quality(scope(2021, D(2021, 6, 30)), with_plans=True)
     assert quality.total.failing["progress_late"] == 1  # A: May late, June missing on 30/06
+
+
+def _stopped_on(allocation, day) -> None:
+    change = SchemeStatusChange.objects.create(
+        scheme=allocation.scheme,
+        from_status=Scheme.Status.APPROVED,
+        to_status=Scheme.Status.STOPPED,
+        by=UserFactory(),
+    )
+    SchemeStatusChange.objects.filter(pk=change.pk).update(
+        at=datetime.datetime.combine(day, datetime.time(9), tzinfo=HCM)
+    )
+
+
+def test_a_scheme_stopped_later_is_checked_as_it_was_then(db):
+    """Q, approved in the 2021 plan (batch of 30/12/2020), never contracted, ending on 30/11,
+    was stopped on 15/12/2021: before that it was late with its contract and, from December,
+    past its end date; from the 15th it is left out of both checks."""
+    q = approve(year=2021, budget=1 * TY, code="Q", status=Scheme.Status.STOPPED)
+    _stopped_on(q, D(2021, 12, 15))
+    assert codes("contract_late", on=D(2021, 6, 30)) == ["Q"]
+    assert codes("past_end", on=D(2021, 12, 10)) == ["Q"]
+    assert codes("contract_late", on=D(2021, 12, 15)) == []
+    assert codes("past_end", on=D(2021, 12, 31)) == []

@@ -143,6 +143,19 @@ def test_one_report_per_month(under_way, thai_nguyen_user):
     assert ProgressReport.objects.get().percent_complete == 45
 
 
+def test_spending_beyond_the_schemes_money_is_refused(under_way, thai_nguyen_user):
+    """1 tỷ approved and 200 triệu of counterpart funding: 1,2 tỷ may be spent, not a đồng more."""
+    Scheme.objects.filter(pk=under_way.pk).update(counterpart_funding=200_000_000)
+    with pytest.raises(ValidationError) as refused:
+        submit(under_way, thai_nguyen_user, months_ago(1), amount_spent=Decimal(1_200_000_001))
+    assert (
+        "vượt tổng kinh phí của đề án 1.200.000.000 đồng"
+        in (refused.value.message_dict["amount_spent"][0])
+    )
+    report = submit(under_way, thai_nguyen_user, months_ago(1), amount_spent=Decimal(1_200_000_000))
+    assert report.amount_spent == Decimal(1_200_000_000)
+
+
 def test_only_a_scheme_under_way_reports(under_way, thai_nguyen_user):
     Scheme.objects.filter(pk=under_way.pk).update(status=S.ACCEPTED)
     with pytest.raises(ValidationError, match="chỉ báo cáo tiến độ khi"):
