@@ -30,6 +30,7 @@ from core.admin import (
     money_column,
     year_column,
 )
+from core.forms import VNDateField
 
 _MONEY = DecimalField(max_digits=18, decimal_places=0)
 
@@ -199,10 +200,42 @@ class AllocationChangeInline(ReadOnlyInline):
 class AllocationForm(MoneyForm):
     """A new allocation takes its plan from the batch chosen; a changed one stays in its plan.
     allocation_set() updates the scheme's allocation in that plan if there is one, so adding a
-    second one for the same plan and scheme is refused here rather than merged silently."""
+    second one for the same plan and scheme is refused here rather than merged silently.
+
+    Changing the amount approved is an adjustment decided by someone (điều chỉnh kinh phí): the
+    change page asks for the decision's number and date and the reason, and refuses a new amount
+    without them, so that the AllocationChange that allocation_set() writes records them."""
+
+    decision_number = forms.CharField(
+        label=_("Số quyết định điều chỉnh"),
+        max_length=60,
+        required=False,
+        help_text=_("Bắt buộc khi thay đổi kinh phí được duyệt, ví dụ 1234/QĐ-BCT."),
+    )
+    decided_on = VNDateField(
+        label=_("Ngày quyết định điều chỉnh"),
+        required=False,
+        help_text=_("Bắt buộc khi thay đổi kinh phí được duyệt (ngày/tháng/năm)."),
+    )
+    change_reason = forms.CharField(
+        label=_("Lý do điều chỉnh"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self):
         cleaned_data = super().clean()
+        amount = cleaned_data.get("amount")
+        if self.instance.pk and amount is not None and amount != self.instance.amount:
+            if not (cleaned_data.get("decision_number") or "").strip():
+                self.add_error(
+                    "decision_number",
+                    _("Thay đổi kinh phí được duyệt cần số quyết định điều chỉnh."),
+                )
+            if cleaned_data.get("decided_on") is None and "decided_on" not in self.errors:
+                self.add_error(
+                    "decided_on", _("Thay đổi kinh phí được duyệt cần ngày quyết định điều chỉnh.")
+                )
         batch = cleaned_data.get("batch")
         if batch is None:
             return cleaned_data
@@ -254,12 +287,15 @@ class AllocationAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHist
         "plan",
         "batch",
         "amount",
+        "decision_number",
+        "decided_on",
+        "change_reason",
         "contracted_vnd",
         "disbursed_vnd",
         "created_at",
         "updated_at",
     )
-    change_editable = ("batch", "amount")
+    change_editable = ("batch", "amount", "decision_number", "decided_on", "change_reason")
 
     amount_vnd = money_column("amount", _("kinh phí được duyệt"))
     contracted_vnd = money_column("contracted", _("đã ký hợp đồng"))
@@ -281,8 +317,15 @@ class AllocationAdmin(ServiceWriteAdminMixin, FoldedSearchAdminMixin, SimpleHist
     def write_through_service(self, request, obj, form, change):
         if change and not {"batch", "amount"} & set(form.changed_data):
             return None
+        decision = {}
+        if change:  # the form asked for them when the amount changes (AllocationForm.clean)
+            decision = {
+                "decided_on": form.cleaned_data.get("decided_on"),
+                "decision_number": (form.cleaned_data.get("decision_number") or "").strip(),
+                "reason": (form.cleaned_data.get("change_reason") or "").strip(),
+            }
         return services.allocation_set(
-            scheme=obj.scheme, batch=obj.batch, amount=obj.amount, by=request.user
+            scheme=obj.scheme, batch=obj.batch, amount=obj.amount, by=request.user, **decision
         )
 
     @admin.display(description=_("mã đề án"), ordering="scheme__code")

@@ -209,7 +209,14 @@ class ServiceWriteAdminMixin(AddChangeFieldsAdminMixin):
         if saved is not None:
             _adopt(obj, saved)
             return
-        fields = [field for field in form.changed_data if field in self.change_editable]
+        # Only the model's own fields: a form may also ask for what the service alone records
+        # (an adjustment's decision number), which has no column here.
+        columns = {field.name for field in obj._meta.concrete_fields}
+        fields = [
+            field
+            for field in form.changed_data
+            if field in self.change_editable and field in columns
+        ]
         if not fields:
             return
         if any(field.name == "updated_at" for field in obj._meta.concrete_fields):

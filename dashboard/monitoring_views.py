@@ -376,6 +376,8 @@ def _failing(programme, visible, on: datetime.date, check: str) -> list[dict]:
 
 
 def _fact(value) -> str:
+    if value is None:
+        return "—"
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):

@@ -35,4 +35,4 @@ def generate(
     builder = PlanBuilder(rng, world, pool, today)
     built = [(spec, builder.build(spec)) for spec in PLANS]
     workflow = builder.build_workflow(WORKFLOW)
-    return write(world, built, workflow, pool.created)
+    return write(world, built, workflow, pool.created, today)

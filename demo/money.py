@@ -30,6 +30,7 @@ class Ledger:
     value: int = 0
     entries: list[Entry] = field(default_factory=list)
     status: str = "approved"
+    accepted_on: datetime.date | None = None  # nghiệm thu, for the status history
 
     def net(self, until: datetime.date | None = None) -> int:
         sign = {"advance": 1, "payment": 1, "refund": -1}
@@ -177,6 +178,7 @@ def close_year(
         paid_advance = ledger.signed_on + DAY * rng.randint(10, 40)
         ledger.entries.append(Entry("advance", paid_advance, first))
         accepted = _acceptance(rng, ledger, paid_advance, year)
+        ledger.accepted_on = accepted
         final = ledger.value - first - saving[id(ledger)]
         if ledger in late_set:
             ledger.entries.append(
@@ -237,6 +239,7 @@ def run_year(rng, ledgers: list[Ledger], year: int, today: datetime.date) -> Non
             ledger.status = "in_progress"
             continue
         accepted = between(rng, earliest, today - DAY * 2)
+        ledger.accepted_on = accepted
         if state == "accepted":
             continue
         paid = between(rng, accepted + DAY, min(accepted + DAY * 12, today))

@@ -1,19 +1,25 @@
 """Saves the drafts in bulk, with a history row for every object (`bulk_create_with_history`)
-and the search text that `save()` would have set. The ledgers were built to keep the money
-chain; nothing here changes an amount."""
+and the search text that `save()` would have set, and the status history of the schemes in
+approved plans (demo.timeline). The ledgers were built to keep the money chain; nothing here
+changes an amount."""
 
+import contextlib
+import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
 from demo.activities import ACTIVITIES
 from demo.schemes import Draft, area_number, content_list
+from demo.timeline import status_steps
 from demo.world import World
 from demo.years import PlanSpec
 from establishments.models import Establishment
 from organisations.models import Organisation
-from projects.models import Scheme
+from projects.models import Scheme, SchemeStatusChange
 from provinces.models import ProvinceMap
 
 BATCH_SIZE = 500
@@ -69,6 +75,7 @@ def write(
     built: list[tuple[PlanSpec, list[Draft]]],
     workflow: list[Draft],
     establishments: list[Establishment],
+    today: datetime.date,
 ) -> dict[str, int]:
     _bulk(establishments, Establishment)
 
@@ -155,6 +162,7 @@ def write(
     for entry in entries:
         entry.contract_id = entry.contract.pk
     _bulk(entries, Disbursement)
+    changes = _status_changes(built, schemes, batches, today)
     return {
         "establishments": len(establishments),
         "plans": len(plans),
@@ -163,6 +171,7 @@ def write(
         "allocations": len(allocations),
         "contracts": len(contracts),
         "disbursements": len(entries),
+        "status_changes": changes,
     }
 
 
@@ -206,3 +215,51 @@ def _links(world: World, schemes: dict[Draft, Scheme]) -> None:
     Areas.objects.bulk_create(areas, batch_size=BATCH_SIZE)
     Units.objects.bulk_create(units, batch_size=BATCH_SIZE)
     Beneficiaries.objects.bulk_create(beneficiaries, batch_size=BATCH_SIZE)
+
+
+@contextlib.contextmanager
+def _dated_as_given(model, name: str):
+    """Let bulk_create keep the times given to an `auto_now_add` field (history dated in the
+    past), and restore the field afterwards."""
+    field = model._meta.get_field(name)
+    field.auto_now_add = False
+    try:
+        yield
+    finally:
+        field.auto_now_add = True
+
+
+def _status_changes(built, schemes: dict, batches: dict, today: datetime.date) -> int:
+    """One SchemeStatusChange per step of each approved scheme's life (demo.timeline), made by
+    the demo users who decide or record it; none when those users are missing."""
+    users = {u.username: u for u in User.objects.filter(username__in=("bo", "pheduyet"))}
+    if len(users) < 2:
+        return 0
+    zone = timezone.get_current_timezone()
+    rows = []
+    for spec, drafts in built:
+        for draft in drafts:
+            batch = batches[(spec, draft.batch)]
+            steps = status_steps(
+                draft.ledger,
+                draft.status,
+                batch.decision_date,
+                batch.decision_number,
+                spec.year,
+                today,
+            )
+            for order, step in enumerate(steps):
+                at = datetime.datetime.combine(step.on, datetime.time(9, order), tzinfo=zone)
+                rows.append(
+                    SchemeStatusChange(
+                        scheme=schemes[draft],
+                        from_status=step.from_status,
+                        to_status=step.to_status,
+                        by=users[step.username],
+                        at=at,
+                        decision_number=step.decision_number,
+                    )
+                )
+    with _dated_as_given(SchemeStatusChange, "at"):
+        SchemeStatusChange.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)

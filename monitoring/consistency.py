@@ -4,8 +4,8 @@ the share of its in-plan schemes that pass every check.
 Each check is one query returning its failing rows as plain dicts (scheme, province on the
 display map, and the facts that show the failure), so the panel, the lists and the weekly
 figures agree. Everything is read as it stood on `scope.on`: entries dated later are ignored.
-Progress reports (due by the 25th of each month) are not checked: the system has no record of
-them yet, and the panel says so."""
+The monthly progress reports are checked against submissions.reporting's rule (due by the 25th
+of each month while a scheme is under way)."""
 
 import datetime
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,7 +26,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models.functions import (
+    Coalesce,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+    TruncDate,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +41,9 @@ from budgets.models import ZERO, AnnualPlan, Contract, Disbursement, money_sum
 from core.db import EPOCH, DayNumber, day_number
 from monitoring.curve import to_rate
 from monitoring.scope import Scope, allocations_in, province_prefix
-from projects.models import Scheme, SchemeStatusChange
+from projects.models import Scheme, SchemeStatusChange, status_on
+from submissions import reporting
+from submissions.models import ProgressReport
 
 S = Scheme.Status
 ACCEPTED = (S.ACCEPTED, S.LIQUIDATED, S.SETTLED)
@@ -82,6 +92,14 @@ CHECKS = (
         _("Quá hạn chưa nghiệm thu"),
         _("Đề án đã qua ngày kết thúc thì đã được nghiệm thu (trừ đề án ngừng triển khai)."),
     ),
+    Check(
+        "progress_late",
+        _("Báo cáo tiến độ"),
+        _(
+            "Đề án đang thực hiện có báo cáo tiến độ của mọi tháng đã đến hạn, gửi chậm nhất ngày "
+            "%(days)s của tháng, từ tháng sau tháng ký hợp đồng đầu tiên đến tháng kết thúc."
+        ),
+    ),
 )
 CHECK_CODES = tuple(check.code for check in CHECKS)
 
@@ -99,6 +117,10 @@ FACT_LABELS = {
     "deadline": _("Hạn"),
     "decided_on": _("Ngày quyết định"),
     "end_date": _("Ngày kết thúc"),
+    "first_signed_on": _("Ký hợp đồng đầu tiên"),
+    "months_due": _("Số tháng phải báo cáo"),
+    "months_on_time": _("Số tháng báo cáo đúng hạn"),
+    "last_submitted_on": _("Báo cáo gần nhất gửi ngày"),
 }
 
 
@@ -108,7 +130,11 @@ def advance_days() -> int:
 
 def rule_text(check: Check) -> str:
     """The rule in words, with its number of days where it has one."""
-    days = {"advance_unsettled": advance_days(), "contract_late": CONTRACT_DAYS}.get(check.code)
+    days = {
+        "advance_unsettled": advance_days(),
+        "contract_late": CONTRACT_DAYS,
+        "progress_late": reporting.deadline_day(),
+    }.get(check.code)
     return str(check.rule) if days is None else str(check.rule) % {"days": days}
 
 
@@ -264,13 +290,14 @@ def _advance_unsettled(scope: Scope, visible) -> Failing:
 
 def _contract_late(scope: Scope, visible) -> Failing:
     """Allocations decided more than CONTRACT_DAYS days before the day with no contract signed
-    by then (stopped schemes aside)."""
+    by then (schemes stopped by then aside)."""
     decided_before = scope.on - datetime.timedelta(days=CONTRACT_DAYS)
     signed = Contract.objects.filter(allocation=OuterRef("pk"), signed_on__lte=scope.on)
     allocations = (
         allocations_in(scope, visible)
         .filter(batch__decision_date__lt=decided_before)
-        .exclude(scheme__status=S.STOPPED)
+        .alias(status_day=status_on(scope.on, "scheme__"))
+        .exclude(status_day=S.STOPPED)
         .filter(~Exists(signed))
     )
     facts = {"decided_on": F("batch__decision_date"), "approved": F("amount")}
@@ -279,7 +306,8 @@ def _contract_late(scope: Scope, visible) -> Failing:
 
 def _past_end(scope: Scope, visible) -> Failing:
     """Schemes whose end date has passed on the day and that were not accepted by then. A scheme
-    accepted with no recorded change (imported data) counts as accepted."""
+    accepted with no recorded change (imported data) counts as accepted; one stopped by then is
+    left out."""
     day_after = datetime.datetime.combine(
         scope.on + datetime.timedelta(days=1),
         datetime.time(),
@@ -291,10 +319,66 @@ def _past_end(scope: Scope, visible) -> Failing:
     schemes = (
         _in_scope_schemes(scope, visible)
         .filter(end_date__lt=scope.on)
-        .exclude(status=S.STOPPED)
+        .alias(status_day=status_on(scope.on))
+        .exclude(status_day=S.STOPPED)
         .exclude(accepted_by_then)
     )
     return Failing(schemes, "", {"end_date": F("end_date")})
+
+
+def _month_index(day) -> ExpressionWrapper:
+    """submissions.reporting.month_index() in the query."""
+    return ExpressionWrapper(
+        ExtractYear(day) * 12 + ExtractMonth(day) - 1, output_field=IntegerField()
+    )
+
+
+def _progress_late(scope: Scope, visible) -> Failing:
+    """Schemes under way on the day (contracted or in progress by their status history) that
+    had not filed, by its deadline, the report of every month due by then (reporting.due_periods:
+    from the month after the first contract signed by the day to the last month whose deadline
+    had passed, or the month of the end date if earlier). Reports filed after the day do not
+    count. Months are compared as consecutive integers (year × 12 + month − 1)."""
+    first_contract = (
+        Contract.objects.filter(allocation__scheme=OuterRef("pk"), signed_on__lte=scope.on)
+        .order_by("signed_on")
+        .values("signed_on")[:1]
+    )
+    filed = ProgressReport.objects.filter(scheme=OuterRef("pk"), submitted_on__lte=scope.on)
+    on_time = (
+        filed.filter(submitted_on__lte=F("due_on"))
+        .alias(month=F("period_year") * 12 + F("period_month") - 1)
+        .filter(month__gte=OuterRef("first_due"), month__lte=OuterRef("last_due"))
+        .order_by()
+        .values("scheme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last_filed = filed.order_by("-submitted_on").values("submitted_on")[:1]
+    schemes = (
+        _in_scope_schemes(scope, visible)
+        .alias(status_day=status_on(scope.on))
+        .filter(status_day__in=reporting.REPORTING)
+        .annotate(first_signed_on=Subquery(first_contract))
+        .filter(first_signed_on__isnull=False)
+        .annotate(
+            first_due=_month_index(F("first_signed_on")) + 1,
+            last_due=Least(Value(reporting.last_due_index(scope.on)), _month_index("end_date")),
+        )
+        .annotate(
+            months_due=Greatest(F("last_due") - F("first_due") + 1, Value(0)),
+            months_on_time=Coalesce(Subquery(on_time), Value(0)),
+            last_submitted_on=Subquery(last_filed),
+        )
+        .filter(months_on_time__lt=F("months_due"))
+    )
+    facts = {
+        "first_signed_on": F("first_signed_on"),
+        "months_due": F("months_due"),
+        "months_on_time": F("months_on_time"),
+        "last_submitted_on": F("last_submitted_on"),
+    }
+    return Failing(schemes, "", facts)
 
 
 QUERIES: dict[str, Callable[[Scope, QuerySet | None], Failing]] = {
@@ -304,6 +388,7 @@ QUERIES: dict[str, Callable[[Scope, QuerySet | None], Failing]] = {
     "advance_unsettled": _advance_unsettled,
     "contract_late": _contract_late,
     "past_end": _past_end,
+    "progress_late": _progress_late,
 }
 
 

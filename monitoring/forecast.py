@@ -15,7 +15,8 @@ Method (the pages say the same in words):
    among the schemes the user may see; monitoring.curve). This money is expected to be paid in
    that share.
 3. Expected at 31/12 = paid by `on` + (1) + (2) × (1 − c(m)), m the last month completed by `on`.
-   A stopped scheme is expected to pay nothing more. Expected rate = expected ÷ budget approved.
+   A scheme stopped by `on` is expected to pay nothing more (its status is the one it had on
+   `on`, read from its status history). Expected rate = expected ÷ budget approved.
 
 The year's own progress is not extrapolated as a whole (paid ÷ c(m)): the money already paid sits
 on contracts whose schedules place the rest, and the curve would count that rest a second time.
@@ -52,7 +53,7 @@ from monitoring.curve import (
 )
 from monitoring.schedule import planned_payments
 from monitoring.scope import Scope, allocations_in, province_prefix
-from projects.models import Scheme
+from projects.models import Scheme, status_on
 
 OPEN_STATUSES = (Scheme.Status.APPROVED, Scheme.Status.CONTRACTED, Scheme.Status.IN_PROGRESS)
 
@@ -154,7 +155,7 @@ class Forecast:
 def _scheme_forecast(
     row: dict, contracts: list[dict], plan: dict, scope: Scope, pace: Fraction
 ) -> SchemeForecast:
-    status = row["scheme__status"]
+    status = row["status_on"]
     budget = row["amount"]
     paid = sum((c["paid"] for c in contracts), Decimal(0))
     signed = sum((c["value"] for c in contracts), Decimal(0))
@@ -238,7 +239,6 @@ def year_end_forecast(
             "scheme_id",
             "scheme__code",
             "scheme__title",
-            "scheme__status",
             "scheme__province__short_name",
             "scheme__province__code",
             "scheme__province__map_version",
@@ -253,6 +253,8 @@ def year_end_forecast(
             unit_map=F(f"{unit}__map_version"),
             unit_short_name=F(f"{unit}__short_name"),
             unit_name=F(f"{unit}__name"),
+            # The status the scheme had on the day: one stopped later was still running then.
+            status_on=status_on(scope.on, "scheme__"),
         )
         .annotate(
             paid=Coalesce(

@@ -181,6 +181,28 @@ def money_source(as_of: datetime.date | None, plan_year: int | None) -> str | No
     return None
 
 
+def status_on(day: datetime.date, to_scheme: str = ""):
+    """The status a scheme had at the end of `day`, as an expression on the rows that
+    `to_scheme` ("" for schemes, "scheme__" for allocations) leads from: the `to` status of its
+    last SchemeStatusChange made on or before that day (local time), else the `from` status of
+    its first change (the status it was created in), else, with no change recorded (imported or
+    seeded data), its current status. From today on, the current status itself: no subquery."""
+    if day >= timezone.localdate():
+        return F(f"{to_scheme}status")
+    day_after = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    changes = SchemeStatusChange.objects.filter(scheme=OuterRef(f"{to_scheme}pk"))
+    last = changes.filter(at__lt=day_after).order_by("-at", "-pk").values("to_status")[:1]
+    first = changes.order_by("at", "pk").values("from_status")[:1]
+    return Coalesce(
+        Subquery(last),
+        Subquery(first),
+        F(f"{to_scheme}status"),
+        output_field=models.CharField(),
+    )
+
+
 class SchemeQuerySet(models.QuerySet):
     def in_year(self, year: int, fund: str | None = None) -> "SchemeQuerySet":
         schemes = self.filter(plan_year=year)
@@ -188,6 +210,10 @@ class SchemeQuerySet(models.QuerySet):
 
     def in_plan(self) -> "SchemeQuerySet":
         return self.filter(status__in=Scheme.IN_PLAN)
+
+    def with_status_on(self, day: datetime.date) -> "SchemeQuerySet":
+        """Annotate `status_on`: the status each scheme had at the end of `day` (status_on())."""
+        return self.annotate(status_on=status_on(day))
 
     # The budgets models are reached through the reverse relations, so that this module needs
     # nothing from the budgets app (which imports it).

@@ -251,6 +251,9 @@ def scheme_get_for_page(user: User, pk: int, today: datetime.date) -> Scheme:
                 "allocations__contracts__disbursements",
                 queryset=Disbursement.objects.order_by("paid_on", "pk"),
             ),
+            # The monthly progress reports (submissions.ProgressReport, reached by name: that
+            # app comes after this one).
+            "progress_reports__reported_by",
         )
     )
     return get_object_or_404(queryset, pk=pk)

@@ -35,6 +35,7 @@ from projects.selectors import (
 from projects.tables import STATUS_TONE, SchemeTable
 from provinces.models import ProvinceMap, Region
 from reference.models import ContentArea, Sector
+from submissions.selectors import progress_schedule
 
 PER_PAGE = 50
 MONEY_CHAIN = (
@@ -209,5 +210,7 @@ def scheme_detail(request, pk):
         "list_query": f"year={scheme.plan_year}&fund={scheme.fund}",
         "status_tone": STATUS_TONE.get(scheme.status, "grey"),
         "margin": settings.BEHIND_SCHEDULE_MARGIN_PERCENT,
+        "progress": progress_schedule(scheme, today),
+        "progress_day": settings.KC_PROGRESS_REPORT_DAY,
     }
     return render(request, "projects/scheme_detail.html", context)

@@ -1,14 +1,16 @@
-"""The dossier rows in the admin: shown, never written here. Cost lines carry money and files
-carry checked content: both are written only by submissions/services.py, through the portal."""
+"""The dossier rows in the admin: shown, never written here. Cost lines carry money, files
+carry checked content and progress reports are judged on time by the date they were filed: all
+are written only by submissions/services.py, through the portal."""
 
 from django.contrib import admin
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import money_column
-from submissions.models import Attachment, Comment, CostLine
+from submissions.models import Attachment, Comment, CostLine, ProgressReport
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -75,3 +77,59 @@ class CommentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     fields = ("scheme", "author", "created_at", "text")
     readonly_fields = fields
+
+
+class OnTimeFilter(admin.SimpleListFilter):
+    title = _("đúng hạn")
+    parameter_name = "on_time"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Đúng hạn")), ("no", _("Chậm hạn")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(submitted_on__lte=F("due_on"))
+        if self.value() == "no":
+            return queryset.filter(submitted_on__gt=F("due_on"))
+        return queryset
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyHistoryAdmin):
+    list_display = (
+        "scheme",
+        "period",
+        "due_on",
+        "submitted_on",
+        "on_time_flag",
+        "percent_complete",
+        "spent_vnd",
+        "reported_by",
+    )
+    list_filter = ("period_year", OnTimeFilter, "scheme__province__region")
+    list_select_related = ("scheme", "reported_by")
+    search_fields = ("scheme__code", "scheme__title", "work_done")
+    date_hierarchy = "submitted_on"
+    fields = (
+        "scheme",
+        "period",
+        "due_on",
+        "submitted_on",
+        "on_time_flag",
+        "work_done",
+        "percent_complete",
+        "spent_vnd",
+        "reported_by",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    spent_vnd = money_column("amount_spent", _("kinh phí đã chi lũy kế"))
+
+    @admin.display(description=_("kỳ báo cáo"), ordering="period_year")
+    def period(self, report: ProgressReport) -> str:
+        return report.period_label
+
+    @admin.display(description=_("đúng hạn"), boolean=True)
+    def on_time_flag(self, report: ProgressReport) -> bool:
+        return report.on_time

@@ -323,3 +323,41 @@ class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Scheme.Status.choices)
     expected_status = forms.ChoiceField(choices=Scheme.Status.choices)
     reason = forms.CharField(required=False, max_length=2000)
+
+
+class ProgressReportForm(forms.Form):
+    """A month's progress report: the months offered are those not yet reported, from the
+    scheme's start to this month (submissions.services.report_periods_open)."""
+
+    period = forms.ChoiceField(label=_("Tháng báo cáo"))
+    submitted_on = VNDateField(
+        label=_("Ngày gửi báo cáo"),
+        help_text=_("Ngày đơn vị thực hiện gửi báo cáo; hạn là ngày %(day)s của tháng báo cáo."),
+    )
+    work_done = forms.CharField(
+        label=_("Khối lượng công việc đã thực hiện"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    percent_complete = forms.IntegerField(
+        label=_("Tỷ lệ hoàn thành (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    amount_spent = VNDField(label=_("Kinh phí đã chi lũy kế (đồng)"))
+
+    def __init__(self, *args, periods: list, deadline_day: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {period.key: period for period in periods}
+        self.fields["period"].choices = [
+            (period.key, _("Tháng %(period)s") % {"period": period.label}) for period in periods
+        ]
+        self.fields["submitted_on"].help_text = self.fields["submitted_on"].help_text % {
+            "day": deadline_day
+        }
+        if not self.is_bound:
+            self.fields["submitted_on"].initial = timezone.localdate()
+
+    def clean_period(self):
+        return self.periods[self.cleaned_data["period"]]

@@ -3,13 +3,14 @@ by line, the files attached to it, and the reviewers' comments. Written only by
 submissions/services.py."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import MoneyField
+from core.models import MoneyField, TimeStampedModel
 from projects.models import Scheme
 
 
@@ -144,3 +145,81 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.code}: {self.text[:60]}"
+
+
+class ProgressReport(TimeStampedModel):
+    """The implementing unit's monthly progress report on a scheme under way (TT 36/2013: every
+    month, by the 25th — settings.KC_PROGRESS_REPORT_DAY), entered in the portal by the unit that
+    prepares the scheme. One per scheme and month; `due_on` is the deadline in force when it was
+    recorded, so that a later change of the setting does not make an old report late. Written
+    only by submissions.services.progress_report_submit (corrections in the admin keep history)."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("đề án"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    period_year = models.PositiveSmallIntegerField(_("năm của kỳ báo cáo"))
+    period_month = models.PositiveSmallIntegerField(_("tháng của kỳ báo cáo"))
+    due_on = models.DateField(_("hạn gửi"))
+    submitted_on = models.DateField(_("ngày gửi"))
+    work_done = models.TextField(_("khối lượng công việc đã thực hiện"), max_length=4000)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("tỷ lệ hoàn thành (%)"), validators=[MaxValueValidator(100)]
+    )
+    amount_spent = MoneyField(_("kinh phí đã chi lũy kế"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "period_year", "period_month"]
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "báo cáo tiến độ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "period_year", "period_month"],
+                name="progress_report_one_per_month",
+                violation_error_message=_("Đề án đã có báo cáo tiến độ của tháng này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_month__gte=1) & Q(period_month__lte=12),
+                name="progress_report_month_valid",
+                violation_error_message=_("Tháng báo cáo phải từ 1 đến 12."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_year__gte=2012) & Q(period_year__lte=2100),
+                name="progress_report_year_in_range",
+                violation_error_message=_("Năm báo cáo phải từ 2012 đến 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100),
+                name="progress_report_percent_at_most_100",
+                violation_error_message=_("Tỷ lệ hoàn thành không được vượt quá 100%%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_spent__gte=0),
+                name="progress_report_spent_not_negative",
+                violation_error_message=_("Kinh phí đã chi không được âm."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(work_done=""),
+                name="progress_report_work_done_given",
+                violation_error_message=_("Cần ghi khối lượng công việc đã thực hiện."),
+            ),
+        ]
+        indexes = [models.Index(fields=["scheme", "submitted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code}: {self.period_month:02d}/{self.period_year}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_month:02d}/{self.period_year}"
+
+    @property
+    def on_time(self) -> bool:
+        return self.submitted_on <= self.due_on

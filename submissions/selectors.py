@@ -1,5 +1,6 @@
 """Reads for the submission portal: the choices a draft may take for its plan year, the user's
-dossiers grouped by stage, and one dossier with everything its page shows."""
+dossiers grouped by stage, one dossier with everything its page shows, and a scheme's monthly
+progress reports against the months it owed one."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,14 +12,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from budgets.models import Contract
 from establishments.models import Establishment
 from organisations.models import Organisation
 from projects.models import Scheme, SchemeStatusChange
 from projects.permissions import provinces_visible_to, schemes_visible_to
 from provinces.models import Province, ProvinceMap
 from reference.models import ContentArea, ContentAreaList, Sector
-from submissions.models import Attachment, Comment, CostLine
+from submissions.models import Attachment, Comment, CostLine, ProgressReport
 from submissions.permissions import schemes_owned_by
+from submissions.reporting import REPORTING, Period, due_periods
 
 S = Scheme.Status
 
@@ -212,6 +215,68 @@ def dossier_get(user: User, pk: int) -> Scheme:
                 "status_changes",
                 queryset=SchemeStatusChange.objects.select_related("by").order_by("at", "pk"),
             ),
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.select_related("reported_by"),
+            ),
         )
+        .annotate(first_signed_on=_first_signed_on())
     )
     return get_object_or_404(schemes, pk=pk)
+
+
+def _first_signed_on() -> Subquery:
+    """The day the scheme's first contract was signed (None before any)."""
+    contracts = Contract.objects.filter(allocation__scheme=OuterRef("pk")).order_by("signed_on")
+    return Subquery(contracts.values("signed_on")[:1])
+
+
+# Progress reports.
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    period: Period
+    report: ProgressReport | None
+    due: bool  # the month's report was owed by the day
+
+    @property
+    def state(self) -> str:
+        """on_time, late, missing, or early (filed before its deadline had passed)."""
+        if self.report is None:
+            return "missing"
+        if not self.due:
+            return "early" if self.report.on_time else "late"
+        return "on_time" if self.report.on_time else "late"
+
+
+@dataclass(frozen=True)
+class ProgressSchedule:
+    rows: list[ProgressRow]  # newest month first
+    due: int  # months owed by the day
+    on_time: int  # of which reported by their deadline
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for row in self.rows if row.due and row.report is None)
+
+
+def progress_schedule(scheme: Scheme, on: datetime.date) -> ProgressSchedule:
+    """The months a scheme owed a report by `on` (while it is under way) and the reports it
+    filed, each month once. Reads `scheme.progress_reports.all()` (prefetch it) and
+    `scheme.first_signed_on` (SchemeQuerySet.with_money()): no query of its own."""
+    reports = {
+        Period(r.period_year, r.period_month): r
+        for r in scheme.progress_reports.all()
+        if r.submitted_on <= on
+    }
+    due = (
+        due_periods(scheme.first_signed_on, scheme.end_date, on)
+        if scheme.status in REPORTING
+        else []
+    )
+    periods = sorted({*due, *reports}, reverse=True)
+    owed = set(due)
+    rows = [ProgressRow(period, reports.get(period), period in owed) for period in periods]
+    on_time = sum(1 for row in rows if row.due and row.report and row.report.on_time)
+    return ProgressSchedule(rows=rows, due=len(due), on_time=on_time)

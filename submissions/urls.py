@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import progress_views, views
 
 app_name = "submissions"
 urlpatterns = [
@@ -21,4 +21,9 @@ urlpatterns = [
         name="attachment-remove",
     ),
     path("<int:pk>/y-kien/", views.comment_add, name="comment-add"),
+    path(
+        "<int:pk>/bao-cao-tien-do/",
+        progress_views.progress_report_add,
+        name="progress-report-add",
+    ),
 ]

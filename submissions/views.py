@@ -17,6 +17,7 @@ from django.forms import formset_factory
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,7 +37,8 @@ from submissions.forms import (
 )
 from submissions.models import Attachment
 from submissions.permissions import can_edit_dossier, owns, uses_portal
-from submissions.selectors import dossier_get, dossier_list
+from submissions.reporting import REPORTING
+from submissions.selectors import dossier_get, dossier_list, progress_schedule
 
 S = Scheme.Status
 PER_PAGE = 20
@@ -294,6 +296,8 @@ def _render_detail(request, scheme: Scheme, *, upload_form=None, comment_form=No
         "action_groups": _action_groups(scheme, user),
         "upload_form": upload_form or AttachmentForm(limit_text=limit),
         "comment_form": comment_form or CommentForm(),
+        "progress": progress_schedule(scheme, timezone.localdate()),
+        "may_report": owns(user, scheme) and scheme.status in REPORTING,
     }
     return render(request, "submissions/scheme_detail.html", context)
 

@@ -105,6 +105,9 @@ PAGES = {
     "portal: new scheme form": ("/ho-so/tao-moi/", _expect(**PORTAL_CREATE)),
     "portal: scheme dossier": ("/ho-so/{pk}/", _expect(**{TINH01: 404})),
     "portal: edit form": ("/ho-so/{pk}/sua/", _expect(**PORTAL_EDIT)),
+    # Progress reports are filed while a scheme is under way: this approved one sends its own
+    # province back to the dossier (the scheme under way: test_who_may_report_progress).
+    "portal: progress report form": ("/ho-so/{pk}/bao-cao-tien-do/", _expect(**PORTAL_EDIT)),
     "public summary API": ("/api/v1/summary/?year=2019", dict.fromkeys(USERS, 200)),
     # Recording the ledger: the agency's finance staff (ministry) for the national fund, the
     # province for its own local fund, the administrator; this scheme is national.
@@ -158,6 +161,34 @@ def test_who_gets_what(client, world, page, user):
         )
     )
     assert response.status_code == expected[user], (page, user)
+
+
+REPORT = {TINH01: 404, IPC1: 403, BO: 403, PHEDUYET: 403, QUANTRI: 403}
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_who_may_report_progress(client, world, user):
+    """Only the province that prepares the scheme opens and posts its progress report form;
+    another province gets 404, the others 403, and nothing is saved for them."""
+    from projects.models import Scheme
+    from submissions.models import ProgressReport
+
+    scheme = world["scheme"]
+    Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.IN_PROGRESS)
+    url = f"/ho-so/{scheme.pk}/bao-cao-tien-do/"
+    expected = _expect(**REPORT)
+    client = _client(client, world, user)
+    assert client.get(url).status_code == expected[user]
+    data = {
+        "period": "2019-05",
+        "submitted_on": "20/05/2019",
+        "work_done": "Đã lắp máy sấy chè",
+        "percent_complete": "50",
+        "amount_spent": "300.000.000",
+    }
+    response = client.post(url, data)
+    assert response.status_code == (302 if user == TINH19 else expected[user])
+    assert ProgressReport.objects.exists() == (user == TINH19)
 
 
 LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]

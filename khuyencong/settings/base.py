@@ -243,6 +243,12 @@ KC_WARNING_FROM_MONTH = int(env("KC_WARNING_FROM_MONTH", "10"))
 # acceptance or after 31 December of its plan year, whichever comes first (consistency panel).
 KC_ADVANCE_SETTLEMENT_DAYS = int(env("KC_ADVANCE_SETTLEMENT_DAYS", "30"))
 
+# The implementing unit of a scheme under way reports its progress every month by this day of the
+# month (TT 36/2013/TT-BCT: "trước ngày 25 hằng tháng"; 1-28). A report dated this day is on time.
+KC_PROGRESS_REPORT_DAY = int(env("KC_PROGRESS_REPORT_DAY", "25"))
+if not 1 <= KC_PROGRESS_REPORT_DAY <= 28:
+    raise ImproperlyConfigured("KC_PROGRESS_REPORT_DAY must be a day from 1 to 28.")
+
 # How long the dashboard keeps a computed figure (0: no cache). A safety net only: every
 # committed write of plans, schemes or the ledger moves the data version, which retires them all.
 DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "900"))

@@ -1,6 +1,6 @@
 """Every write of the submission portal: drafts and their cost lines (drafts.py), attached
-files (files.py), comments and the moves of a dossier (dossier.py: submit, withdraw, resubmit,
-which go through projects.services.scheme_transition).
+files (files.py), monthly progress reports (progress.py), comments and the moves of a dossier
+(dossier.py: submit, withdraw, resubmit, which go through projects.services.scheme_transition).
 
 Each service runs in one transaction and checks everything before it keeps anything: a bad cost
 line, a beneficiary of another province or a refused file leaves nothing half-saved. Refusals
@@ -15,6 +15,11 @@ from submissions.services.files import (
     attachment_remove,
     size_text,
 )
+from submissions.services.progress import (
+    first_period,
+    progress_report_submit,
+    report_periods_open,
+)
 
 __all__ = [
     "CostLineInput",
@@ -25,5 +30,8 @@ __all__ = [
     "dossier_transition",
     "draft_create",
     "draft_update",
+    "first_period",
+    "progress_report_submit",
+    "report_periods_open",
     "size_text",
 ]

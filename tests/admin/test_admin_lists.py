@@ -1,6 +1,7 @@
 """Every model has an admin whose pages answer, and no changelist costs more queries with more
 rows (STYLE §7.7: prove there is no N+1 by doubling the data)."""
 
+import datetime
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from notifications.models import Notification
 from organisations.models import Organisation
 from projects.models import Scheme, SchemeStatusChange
 from provinces.models import Province, ProvinceMap
-from submissions.models import Attachment, Comment, CostLine
+from submissions.models import Attachment, Comment, CostLine, ProgressReport
 from tests import factories
 
 PROJECT_APPS = (
@@ -99,6 +100,17 @@ def one_of_each(db, money_chain, admin_user):
         uploaded_by=admin_user,
     )
     Comment.objects.create(scheme=scheme, author=admin_user, text="Bổ sung dự toán chi tiết.")
+    ProgressReport.objects.create(
+        scheme=scheme,
+        period_year=2019,
+        period_month=4,
+        due_on=datetime.date(2019, 4, 25),
+        submitted_on=datetime.date(2019, 4, 20),
+        work_done="Đã lắp đặt máy",
+        percent_complete=40,
+        amount_spent=200_000_000,
+        reported_by=admin_user,
+    )
     factories.ledger_records(money_chain.contract, admin_user)
     return {
         model: admin_user if model is User else model._default_manager.first()

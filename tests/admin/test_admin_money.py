@@ -206,17 +206,82 @@ def test_changing_an_allocation_goes_through_the_service(admin_client_vi, admin_
     allocation = contract.allocation
     change = url("allocation", "change", allocation.pk)
 
-    refused = post_page(admin_client_vi, change, amount=str(BILLION / 2))
+    refused = post_page(
+        admin_client_vi,
+        change,
+        amount=str(BILLION / 2),
+        decision_number="2344/QĐ-BCT",
+        decided_on="20/06/2019",
+    )
     assert refused.status_code == 200
     assert shows(refused, "Không thể giảm kinh phí được duyệt")
     allocation.refresh_from_db()
     assert allocation.amount == BILLION
 
-    accepted = post_page(admin_client_vi, change, amount=str(2 * BILLION))
+    accepted = post_page(
+        admin_client_vi,
+        change,
+        amount=str(2 * BILLION),
+        decision_number="2345/QĐ-BCT",
+        decided_on="20/06/2019",
+    )
     assert accepted.status_code == 302
     allocation.refresh_from_db()
     assert allocation.amount == 2 * BILLION
     assert allocation.history.first().history_user == admin_user
+
+
+def test_an_allocation_amount_changes_only_with_its_decision(admin_client_vi, admin_user, contract):
+    """The change page asks for the adjustment's decision number and date: without them the new
+    amount is refused and nothing is written; with them, the AllocationChange records them."""
+    allocation = contract.allocation
+    change = url("allocation", "change", allocation.pk)
+    refused = post_page(admin_client_vi, change, amount=str(3 * BILLION))
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert "cần số quyết định điều chỉnh" in errors["decision_number"][0]
+    assert "cần ngày quyết định điều chỉnh" in errors["decided_on"][0]
+    allocation.refresh_from_db()
+    assert allocation.amount == BILLION
+    assert not allocation.changes.exists()
+
+    bad_date = post_page(
+        admin_client_vi,
+        change,
+        amount=str(3 * BILLION),
+        decision_number="2345/QĐ-BCT",
+        decided_on="2019-06-20",
+    )
+    assert "decided_on" in bad_date.context["adminform"].form.errors
+    assert not allocation.changes.exists()
+
+    accepted = post_page(
+        admin_client_vi,
+        change,
+        amount=str(3 * BILLION),
+        decision_number=" 2345/QĐ-BCT ",
+        decided_on="20/06/2019",
+        change_reason="Bổ sung thiết bị xử lý chất thải",
+    )
+    assert accepted.status_code == 302
+    [record] = allocation.changes.all()
+    assert record.decision_number == "2345/QĐ-BCT"
+    assert record.decided_on == datetime.date(2019, 6, 20)
+    assert record.reason == "Bổ sung thiết bị xử lý chất thải"
+    assert (record.amount_before, record.amount_after) == (BILLION, 3 * BILLION)
+    assert record.recorded_by == admin_user
+    allocation.refresh_from_db()
+    assert allocation.amount == 3 * BILLION
+
+
+def test_a_decision_typed_without_a_new_amount_writes_nothing(admin_client_vi, contract):
+    allocation = contract.allocation
+    change = url("allocation", "change", allocation.pk)
+    response = post_page(admin_client_vi, change, decision_number="9/QĐ-BCT")
+    assert response.status_code == 302
+    assert not allocation.changes.exists()
+    allocation.refresh_from_db()
+    assert allocation.amount == BILLION
 
 
 def test_an_allocation_stays_in_its_plan(admin_client_vi, money_chain):

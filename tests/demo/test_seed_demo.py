@@ -3,6 +3,7 @@ no other test ever sees the demo data. Every figure is checked with database agg
 
 import datetime
 import io
+import itertools
 import random
 from decimal import Decimal
 
@@ -300,6 +301,37 @@ def test_statuses_match_the_ledger(seeded):
     paid = Q(allocations__contracts__disbursements__isnull=False)
     assert not Scheme.objects.filter(status="contracted").filter(paid).exists()
     assert not Scheme.objects.filter(status="settled").exclude(paid).exists()
+
+
+def test_status_history_leads_to_each_status(seeded):
+    """Every scheme in an approved plan has its steps from the approval, in order, never after
+    the demo's today, ending in its status; the workflow's schemes keep none."""
+    from projects.models import SchemeStatusChange, status_on
+
+    changes = SchemeStatusChange.objects.order_by("scheme", "at", "pk")
+    by_scheme: dict[int, list] = {}
+    for change in changes.values("scheme_id", "from_status", "to_status", "at"):
+        by_scheme.setdefault(change["scheme_id"], []).append(change)
+    in_plan = dict(Scheme.objects.in_plan().values_list("pk", "status"))
+    assert set(by_scheme) == set(in_plan)
+    for pk, steps in by_scheme.items():
+        assert steps[0]["to_status"] == "approved"
+        assert steps[-1]["to_status"] == in_plan[pk]
+        for before, after in itertools.pairwise(steps):
+            assert after["from_status"] == before["to_status"]
+            assert after["at"] > before["at"]
+    assert changes.aggregate(last=Max("at"))["last"].date() <= DEMO_TODAY
+    approved = changes.filter(to_status="approved", scheme__plan_year=2019, scheme__fund=NATIONAL)
+    assert approved.filter(decision_number="4322/QĐ-BCT").exists()
+    # On 31/12/2019 the 2019 schemes were as the report says: 4 stopped, none settled yet
+    # (settlement runs to 22 January), every other one accepted or liquidated.
+    schemes = Scheme.objects.filter(plan_year=2019, fund=NATIONAL)
+    on_31_12 = dict(
+        schemes.annotate(then=status_on(END_2019)).values_list("then").annotate(n=Count("pk"))
+    )
+    assert on_31_12.get("stopped") == 4
+    assert "settled" not in on_31_12
+    assert sum(on_31_12.values()) == 179
 
 
 # -- beneficiaries ---------------------------------------------------------------------------------

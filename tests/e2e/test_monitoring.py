@@ -35,7 +35,7 @@ def test_forecast_and_consistency_in_the_browser(demo, open_page):
 
     page.goto("/giam-sat/nhat-quan/?year=2019&fund=national")
     assert "Chỉ số chất lượng dữ liệu" in page.locator("main").inner_text()
-    assert "chưa ghi nhận báo cáo tiến độ" in page.locator("main").inner_text()
+    assert "Báo cáo tiến độ" in page.locator("main").inner_text()
     screenshot(page, "consistency-2019")
     page.goto("/giam-sat/nhat-quan/?year=2019&fund=national&check=past_end")
     rows = page.locator("#loi")

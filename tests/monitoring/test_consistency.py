@@ -188,3 +188,122 @@ def test_the_score_counts_the_schemes_of_the_failing_rows(mixed):
         assert quality.total.failing[check] == len(failing), check
     assert quality.total.failing["advance_unsettled"] == 1
     assert quality.total.failing["past_end"] == 6
+
+
+# Monthly progress reports (due by the 25th, from the month after the first contract).
+
+
+def report(allocation, year, month, submitted_on, by=None):
+    from submissions.models import ProgressReport
+    from submissions.reporting import Period
+
+    return ProgressReport.objects.create(
+        scheme=allocation.scheme,
+        period_year=year,
+        period_month=month,
+        due_on=Period(year, month).due_on,
+        submitted_on=submitted_on,
+        work_done="Đã lắp đặt máy",
+        percent_complete=40,
+        amount_spent=100 * TRIEU,
+        reported_by=by or UserFactory(),
+    )
+
+
+@pytest.fixture
+def reporting(db):
+    """Signed on 10/03/2021, so reports are due for April on: A late in May and silent in June,
+    B always on time (25/04 is the deadline itself), C signed in June (nothing due before July),
+    D stopped on 01/09/2021 and silent (under way until then)."""
+    IN = Scheme.Status.IN_PROGRESS
+    a = approve(year=2021, budget=1 * TY, code="A", status=IN)
+    sign(a, 1 * TY, D(2021, 3, 10))
+    report(a, 2021, 4, D(2021, 4, 20))
+    report(a, 2021, 5, D(2021, 5, 27))
+    b = approve(year=2021, budget=1 * TY, code="B", status=IN, province="01")
+    sign(b, 1 * TY, D(2021, 3, 10))
+    for month, day in ((4, 25), (5, 10), (6, 24), (7, 2)):
+        report(b, 2021, month, D(2021, month, day))
+    c = approve(year=2021, budget=1 * TY, code="C", status=Scheme.Status.CONTRACTED)
+    sign(c, 1 * TY, D(2021, 6, 1))
+    d = approve(year=2021, budget=1 * TY, code="D", status=Scheme.Status.STOPPED)
+    sign(d, 1 * TY, D(2021, 3, 10))
+    change = SchemeStatusChange.objects.create(
+        scheme=d.scheme, from_status=IN, to_status=Scheme.Status.STOPPED, by=UserFactory()
+    )
+    SchemeStatusChange.objects.filter(pk=change.pk).update(
+        at=datetime.datetime(2021, 9, 1, 9, 0, tzinfo=HCM)
+    )
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_progress_reports_are_on_time(reporting):
+    assert codes("progress_late", on=D(2021, 4, 25)) == []  # April's deadline is still today
+    assert codes("progress_late", on=D(2021, 4, 26)) == ["D"]
+    assert codes("progress_late", on=D(2021, 6, 30)) == ["A", "D"]
+    [a, d] = failing_rows(scope(2021, D(2021, 6, 30)), None, "progress_late")
+    assert dict(a["facts"]) == {
+        "first_signed_on": D(2021, 3, 10),
+        "months_due": 3,
+        "months_on_time": 1,
+        "last_submitted_on": D(2021, 5, 27),
+    }
+    assert dict(d["facts"])["last_submitted_on"] is None
+    # Once stopped, D owes nothing more; A owes every month to its end date (30/11/2021): 8.
+    # C, signed in June, owes July to November.
+    assert codes("progress_late", on=LATER) == ["A", "B", "C"]
+    rows = failing_rows(scope(2021, LATER), None, "progress_late")
+    facts = {row["code"]: dict(row["facts"]) for row in rows}
+    assert facts["A"]["months_due"] == 8
+    assert (facts["B"]["months_due"], facts["B"]["months_on_time"]) == (8, 4)
+    assert (facts["C"]["months_due"], facts["C"]["months_on_time"]) == (5, 0)
+
+
+def test_a_report_filed_after_the_day_does_not_count_on_that_day(reporting):
+    # B filed June's report on 24/06: on 23/06 May and April were due and reported, June not yet.
+    assert "B" not in codes("progress_late", on=D(2021, 6, 23))
+    report(reporting["c"], 2021, 7, D(2021, 8, 2))  # late, filed in August
+    assert "C" in codes("progress_late", on=D(2021, 7, 31))
+    assert "C" in codes("progress_late", on=D(2021, 8, 31))
+
+
+def test_progress_reports_count_in_the_score_with_a_fixed_number_of_queries(
+    reporting, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        quality = data_quality(scope(2021, D(2021, 6, 30)), with_plans=True)
+    provinces = {q.code: q for q in quality.provinces}
+    assert quality.total.failing["progress_late"] == 2
+    assert provinces["19"].failing["progress_late"] == 2
+    assert (provinces["19"].passing, provinces["19"].schemes) == (1, 3)
+    assert provinces["01"].failing["progress_late"] == 0
+    for month in (4, 5, 6):
+        report(reporting["a"], 2021, month + 3, D(2021, month + 3, 1))  # after the day
+        report(reporting["d"], 2021, month, D(2021, month, 2))
+    with django_assert_num_queries(2):
+        quality = data_quality(scope(2021, D(2021, 6, 30)), with_plans=True)
+    assert quality.total.failing["progress_late"] == 1  # A: May late, June missing on 30/06
+
+
+def _stopped_on(allocation, day) -> None:
+    change = SchemeStatusChange.objects.create(
+        scheme=allocation.scheme,
+        from_status=Scheme.Status.APPROVED,
+        to_status=Scheme.Status.STOPPED,
+        by=UserFactory(),
+    )
+    SchemeStatusChange.objects.filter(pk=change.pk).update(
+        at=datetime.datetime.combine(day, datetime.time(9), tzinfo=HCM)
+    )
+
+
+def test_a_scheme_stopped_later_is_checked_as_it_was_then(db):
+    """Q, approved in the 2021 plan (batch of 30/12/2020), never contracted, ending on 30/11,
+    was stopped on 15/12/2021: before that it was late with its contract and, from December,
+    past its end date; from the 15th it is left out of both checks."""
+    q = approve(year=2021, budget=1 * TY, code="Q", status=Scheme.Status.STOPPED)
+    _stopped_on(q, D(2021, 12, 15))
+    assert codes("contract_late", on=D(2021, 6, 30)) == ["Q"]
+    assert codes("past_end", on=D(2021, 12, 10)) == ["Q"]
+    assert codes("contract_late", on=D(2021, 12, 15)) == []
+    assert codes("past_end", on=D(2021, 12, 31)) == []

@@ -166,3 +166,74 @@ def test_a_contract_with_its_own_schedule_is_forecast_on_it(half_by_june):
     (scheme,) = forecast.schemes
     assert scheme.expected == 314 * TRIEU
     assert scheme.reasons == (("behind", 100 * TRIEU),)
+
+
+def _stop(allocation, on: datetime.date) -> None:
+    """The scheme was in progress and was stopped on `on` (its status now is "stopped")."""
+    from zoneinfo import ZoneInfo
+
+    from projects.models import SchemeStatusChange
+    from tests.factories import UserFactory
+
+    scheme = allocation.scheme
+    change = SchemeStatusChange.objects.create(
+        scheme=scheme,
+        from_status=Scheme.Status.IN_PROGRESS,
+        to_status=Scheme.Status.STOPPED,
+        by=UserFactory(),
+    )
+    at = datetime.datetime.combine(on, datetime.time(10), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    SchemeStatusChange.objects.filter(pk=change.pk).update(at=at)
+    Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.STOPPED)
+
+
+def test_a_scheme_stopped_after_the_day_is_forecast_as_it_was_then(
+    half_by_june, django_assert_num_queries
+):
+    """S (364 triệu contracted on 01/01/2021, 100 triệu paid) was stopped on 15/08/2021. Seen on
+    30/06 it was still in progress: 324 triệu expected, as B in the known answer above. Seen on
+    31/08 it is stopped: what it paid, 100 triệu."""
+    s = approve(year=2021, budget=364 * TRIEU, code="S", province="06")
+    contract = sign(s, 364 * TRIEU, D(2021, 1, 1))
+    pay(contract, 100 * TRIEU, D(2021, 1, 15))
+    _stop(s, D(2021, 8, 15))
+
+    with django_assert_num_queries(4):
+        before = year_end_forecast(scope(2021, D(2021, 6, 30)))
+    [scheme] = before.schemes
+    assert scheme.status == Scheme.Status.IN_PROGRESS
+    assert scheme.expected == 324 * TRIEU
+    assert scheme.reasons == (("behind", 80 * TRIEU),)
+
+    after = year_end_forecast(scope(2021, D(2021, 8, 31)))
+    [scheme] = after.schemes
+    assert scheme.status == Scheme.Status.STOPPED
+    assert scheme.expected == 100 * TRIEU
+    assert scheme.reasons == (("stopped", 264 * TRIEU),)
+    # The day of the change itself counts as stopped (the last change on or before that day).
+    assert year_end_forecast(scope(2021, D(2021, 8, 15))).schemes[0].status == "stopped"
+    assert year_end_forecast(scope(2021, D(2021, 8, 14))).schemes[0].status == "in_progress"
+
+
+def test_before_its_first_change_a_scheme_has_the_status_it_started_in(half_by_june):
+    """A scheme approved with a recorded change approved → contracted on 01/03/2021 was
+    "approved" on 28/02: its unsigned money counts as still to sign."""
+    from zoneinfo import ZoneInfo
+
+    from projects.models import SchemeStatusChange
+    from tests.factories import UserFactory
+
+    a = approve(year=2021, budget=1 * TY, code="A", status=Scheme.Status.CONTRACTED)
+    change = SchemeStatusChange.objects.create(
+        scheme=a.scheme,
+        from_status=Scheme.Status.APPROVED,
+        to_status=Scheme.Status.CONTRACTED,
+        by=UserFactory(),
+    )
+    SchemeStatusChange.objects.filter(pk=change.pk).update(
+        at=datetime.datetime(2021, 3, 1, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    )
+    [scheme] = year_end_forecast(scope(2021, D(2021, 2, 28))).schemes
+    assert scheme.status == Scheme.Status.APPROVED
+    [scheme] = year_end_forecast(scope(2021, D(2021, 3, 1))).schemes
+    assert scheme.status == Scheme.Status.CONTRACTED

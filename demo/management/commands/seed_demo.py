@@ -21,6 +21,7 @@ LABELS = {
     "allocations": "kinh phí đề án",
     "contracts": "hợp đồng/giao nhiệm vụ",
     "disbursements": "chứng từ giải ngân",
+    "status_changes": "bước chuyển trạng thái",
 }
 
 
