@@ -4,9 +4,11 @@ header row, templates with a guide sheet, and problems named by sheet, row and c
 Vietnamese. Each import (registers, schemes, the ledger) declares its columns and checks its rows
 with these; nothing here writes to the database."""
 
+import csv
 import datetime
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,12 +18,16 @@ from django import forms
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils.datetime import from_excel
 
 from core.forms import VNDateField, VNDField
 from core.text import fold
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+# The header row is looked for among the first rows: a file may open with a title, a blank row
+# or a two-row header whose upper cells are merged.
+HEADER_SEARCH_ROWS = 10
 
 
 def guide_title() -> str:
@@ -63,6 +69,14 @@ class Result:
     kind: str
     problems: list[Problem] = field(default_factory=list)
     rows: list[Planned] = field(default_factory=list)
+    sheet: str = ""
+    rows_read: int = 0
+    # Called with (rows checked, rows in all) as a long check goes (a progress bar).
+    on_progress: Callable[[int, int], None] | None = field(default=None, repr=False)
+
+    def advance(self, done: int, total: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(done, total)
 
     @property
     def ok(self) -> bool:
@@ -105,6 +119,11 @@ def parse_money(value) -> Decimal:
     try:
         amount = VNDField(required=False).clean(value if isinstance(value, int) else text(value))
     except forms.ValidationError as error:
+        if error.code == "invalid":
+            # The wording officials are shown in the guide: "'1,5 tỷ' không phải số tiền hợp lệ".
+            raise CellError(
+                _("'%(value)s' không phải số tiền hợp lệ") % {"value": text(value)}
+            ) from error
         raise CellError(error.messages[0]) from error
     return amount if amount is not None else Decimal(0)
 
@@ -154,15 +173,24 @@ def parse_int(value) -> int:
     return int(number)
 
 
+# Excel's day numbers (serials) of 01/01/1950 and 31/12/2100: a number in a date column in
+# this range is a date cell whose format was lost (pasted as a number, or saved as CSV).
+SERIAL_RANGE = (18264, 73415)
+
+
 def parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, int | float):
+    raw = text(value)
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or raw.isdigit():
+        serial = float(value) if not isinstance(value, str) else float(raw)
+        if serial.is_integer() and SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
+            return from_excel(int(serial)).date()
         raise CellError(
             _("'%(value)s' không phải ngày hợp lệ: viết ngày/tháng/năm, ví dụ 31/12/2019")
-            % {"value": text(value)}
+            % {"value": raw}
         )
     try:
         return VNDateField(required=False).clean(text(value))
@@ -205,6 +233,20 @@ class Column:
     required: bool
     hint: str
     example: object
+    # Other headers officials give the column ("Kinh phí hỗ trợ được duyệt").
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> set[str]:
+        """The folded headers that name this column, each also without a unit in brackets."""
+        names = set()
+        for header in (self.header, *self.aliases):
+            names.add(fold(header))
+            names.add(_without_unit(fold(header)))
+        return names
+
+
+def _without_unit(folded: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", folded).strip()
 
 
 def template_workbook(title: str, columns: list[Column], notes: tuple[str, ...] = ()) -> bytes:
@@ -249,28 +291,173 @@ def file_problem(message: str) -> Problem:
     return Problem("", None, "", message)
 
 
+def _too_large(max_bytes: int) -> ImportRefused:
+    megabytes = max_bytes / (1024 * 1024)
+    limit = f"{megabytes:g}".replace(".", ",")
+    return ImportRefused([file_problem(_("Tệp quá lớn: tối đa %(limit)s MB.") % {"limit": limit})])
+
+
+def _is_xlsx(content: bytes) -> bool:
+    if not content.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
 def open_workbook(content: bytes, max_bytes: int = MAX_BYTES):
     """The workbook, or a refusal that says why: too large, not an XLSX file, unreadable."""
     if len(content) > max_bytes:
-        raise ImportRefused(
-            [
-                file_problem(
-                    _("Tệp quá lớn: tối đa %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)}
-                )
-            ]
-        )
+        raise _too_large(max_bytes)
     not_xlsx = file_problem(_("Tệp không phải bảng tính Excel (.xlsx)."))
-    if not content.startswith(b"PK\x03\x04"):
+    if not _is_xlsx(content):
         raise ImportRefused([not_xlsx])
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise ImportRefused([not_xlsx])
         return load_workbook(io.BytesIO(content), data_only=False)
-    except ImportRefused:
-        raise
     except Exception as error:  # a broken archive or XML: openpyxl raises many kinds
         raise ImportRefused([not_xlsx]) from error
+
+
+class Formula(str):
+    """A cell that holds a formula, not a value."""
+
+
+def _content_type(content: bytes) -> str:
+    """What the bytes are, whatever the file is called: xlsx, xls (Excel 97–2003), another
+    binary (a zip, a PDF, an image) or text."""
+    if _is_xlsx(content):
+        return "xlsx"
+    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if content.startswith(b"PK\x03\x04") or b"\x00" in content[:4096]:
+        return "binary"
+    return "text"
+
+
+# Letters only Vietnamese uses (with the tone marks precomposed): a decoding that yields them
+# is the right one.
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+
+
+def decode_text(content: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM); else Windows-1258 (Excel on a
+    Vietnamese Windows) or Windows-1252, whichever reads as Vietnamese. NFC, so that the
+    decomposed tone marks of 1258 and of macOS compare equal to the precomposed ones."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        decoded = content.decode("utf-8")
+    except UnicodeDecodeError:
+        candidates = []
+        for encoding in ("cp1258", "cp1252"):
+            try:
+                candidate = unicodedata.normalize("NFC", content.decode(encoding))
+            except UnicodeDecodeError:
+                continue
+            candidates.append((len(_VIETNAMESE.findall(candidate)), encoding, candidate))
+        if not candidates:
+            raise ImportRefused(
+                [file_problem(_("Không đọc được bảng mã của tệp CSV: hãy lưu lại với UTF-8."))]
+            ) from None
+        # The most Vietnamese letters wins; on a tie (no Vietnamese at all) 1252.
+        decoded = max(candidates, key=lambda c: (c[0], c[1] == "cp1252"))[2]
+    return unicodedata.normalize("NFC", decoded)
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _csv_rows(decoded: str) -> list[list[str]]:
+    sample = "\n".join(decoded.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        dialect = _Semicolon if first.count(";") > first.count(",") else csv.excel
+    reader = csv.reader(io.StringIO(decoded, newline=""), dialect)
+    # A cell typed as "=SUM(…)" in a CSV file is a formula Excel would run.
+    return [[Formula(v) if v.startswith("=") else v for v in row] for row in reader]
+
+
+class _Sheet:
+    """Rows of values (a merged cell reads its top-left value; a formula is a Formula), numbered
+    as the spreadsheet numbers them."""
+
+    def __init__(self, title: str, rows: list[list]):
+        self.title = title
+        self.rows = rows
+
+    @classmethod
+    def from_worksheet(cls, sheet) -> "_Sheet":
+        merged = {}
+        for cells in sheet.merged_cells.ranges:
+            top_left = sheet.cell(cells.min_row, cells.min_col).value
+            for row in range(cells.min_row, cells.max_row + 1):
+                for col in range(cells.min_col, cells.max_col + 1):
+                    merged[(row, col)] = top_left
+        rows = []
+        for r, cells in enumerate(sheet.iter_rows(), start=1):
+            values = []
+            for c, cell in enumerate(cells, start=1):
+                value = merged.get((r, c), cell.value) if merged else cell.value
+                if cell.data_type == "f" and (r, c) not in merged:
+                    value = Formula(value)
+                values.append(value)
+            rows.append(values)
+        return cls(sheet.title, rows)
+
+
+def _header(sheet: _Sheet, columns: list[Column]) -> tuple[int, dict[str, int]]:
+    """The header row's number and each known column's position: the row among the first ones
+    naming most columns, where a header may be the cell itself or, for a two-row header, the
+    merged cell above followed by it ("Kinh phí (đồng)" over "Hỗ trợ")."""
+    best = (0, 1, {})
+    for number, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS], start=1):
+        above = sheet.rows[number - 2] if number > 1 else []
+        positions = {}
+        for index, value in enumerate(cells):
+            labels = {fold(text(value))}
+            if index < len(above) and text(above[index]) and above[index] != value:
+                labels.add(fold(f"{text(above[index])} {text(value)}"))
+            labels |= {_without_unit(label) for label in labels}
+            for col in columns:
+                if col.key not in positions and labels & col.names():
+                    positions[col.key] = index
+        if len(positions) > best[0]:
+            best = (len(positions), number, positions)
+    return best[1], best[2]
+
+
+def _sheet_rows(
+    sheet: _Sheet, columns: list[Column], max_rows: int
+) -> tuple[str, list[tuple[int, dict]], list[Problem]]:
+    title = sheet.title
+    header_row, positions = _header(sheet, columns)
+    missing = [col.header for col in columns if col.required and col.key not in positions]
+    if missing:
+        problem = Problem(
+            title,
+            header_row,
+            "",
+            _("thiếu cột %(columns)s (tải mẫu để xem các cột)")
+            % {"columns": ", ".join(f"'{m}'" for m in missing)},
+        )
+        return title, [], [problem]
+    rows, problems = [], []
+    for number, cells in enumerate(sheet.rows[header_row:], start=header_row + 1):
+        raw = {}
+        for key, index in positions.items():
+            # A formula stays a Formula: parse_row reports it on its cell.
+            raw[key] = cells[index] if index < len(cells) else None
+        if all(text(v) == "" for v in raw.values()):
+            continue
+        rows.append((number, raw))
+    if len(rows) > max_rows:
+        problems.append(file_problem(_("Tệp có quá %(limit)s dòng dữ liệu.") % {"limit": max_rows}))
+    return title, rows, problems
 
 
 def read_rows(
@@ -281,54 +468,66 @@ def read_rows(
     sheets = [ws for ws in book.worksheets if ws.title != guide]
     if not sheets:
         return "", [], [file_problem(_("Tệp không có trang dữ liệu."))]
-    sheet = sheets[0]
-    title = sheet.title
-    header_cells = next(sheet.iter_rows(min_row=1, max_row=1), ())
-    positions = {}
-    for index, cell in enumerate(header_cells):
-        header = fold(text(cell.value))
-        for col in columns:
-            if header == fold(col.header):
-                positions[col.key] = index
-    missing = [col.header for col in columns if col.required and col.key not in positions]
-    if missing:
-        return (
-            title,
-            [],
-            [
-                Problem(
-                    title,
-                    1,
-                    "",
-                    _("thiếu cột %(columns)s (tải mẫu để xem các cột)")
-                    % {"columns": ", ".join(f"'{m}'" for m in missing)},
-                )
-            ],
+    return _sheet_rows(_Sheet.from_worksheet(sheets[0]), columns, max_rows)
+
+
+EXTENSIONS = (".xlsx", ".csv")
+
+
+def estimate_rows(content: bytes, filename: str) -> int:
+    """About how many rows a file has, without reading it: the lines of a CSV file, the
+    dimension an XLSX file's first sheet declares (a file that declares none counts by its
+    size, about 100 bytes a row). To decide whether to check it in the background."""
+    if not filename.lower().endswith(".xlsx"):
+        return content.count(b"\n")
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(content)) as archive,
+            archive.open("xl/worksheets/sheet1.xml") as sheet,
+        ):
+            head = sheet.read(4096).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile):
+        return 0
+    match = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    return int(match.group(1)) if match else len(content) // 100
+
+
+def read_file(
+    content: bytes,
+    filename: str,
+    columns: list[Column],
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> tuple[str, list[tuple[int, dict]], list[Problem]]:
+    """An XLSX or CSV file's data rows as {column key: raw value}, with its layout problems.
+    Refused (ImportRefused) when too large, when the content is not what the name's extension
+    says, or when unreadable. The sheet of a CSV file is named after the file."""
+    if len(content) > max_bytes:
+        raise _too_large(max_bytes)
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    found = _content_type(content)
+    if extension == ".xls" or (found == "xls" and extension not in EXTENSIONS):
+        raise ImportRefused(
+            [file_problem(_("Tệp Excel 97–2003 (.xls) không đọc được: hãy lưu lại thành .xlsx."))]
         )
-    rows, problems = [], []
-    by_key = {col.key: col for col in columns}
-    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
-        raw = {}
-        for key, index in positions.items():
-            cell = cells[index] if index < len(cells) else None
-            if cell is not None and cell.data_type == "f":
-                problems.append(
-                    Problem(
-                        title,
-                        number,
-                        by_key[key].header,
-                        _("ô chứa công thức; hãy ghi giá trị (dán bằng “Paste Values”)"),
-                    )
+    if extension not in EXTENSIONS:
+        raise ImportRefused(
+            [
+                file_problem(
+                    _("Chỉ nhận tệp .xlsx hoặc .csv (tệp này là '%(name)s').") % {"name": filename}
                 )
-                raw[key] = None
-                continue
-            raw[key] = cell.value if cell is not None else None
-        if all(text(v) == "" for v in raw.values()):
-            continue
-        rows.append((number, raw))
-    if len(rows) > max_rows:
-        problems.append(file_problem(_("Tệp có quá %(limit)s dòng dữ liệu.") % {"limit": max_rows}))
-    return title, rows, problems
+            ]
+        )
+    if extension == ".xlsx" and found != "xlsx":
+        raise ImportRefused(
+            [file_problem(_("Tệp có đuôi .xlsx nhưng không phải bảng tính Excel."))]
+        )
+    if extension == ".csv" and found != "text":
+        raise ImportRefused([file_problem(_("Tệp có đuôi .csv nhưng không phải tệp văn bản CSV."))])
+    if extension == ".xlsx":
+        return read_rows(open_workbook(content, max_bytes), columns, max_rows)
+    rows = _csv_rows(decode_text(content))
+    return _sheet_rows(_Sheet(filename, rows), columns, max_rows)
 
 
 def parse_row(title: str, number: int, raw: dict, columns: list[Column], parsers: dict):
@@ -340,6 +539,16 @@ def parse_row(title: str, number: int, raw: dict, columns: list[Column], parsers
             # A column the file leaves out keeps what the register holds.
             continue
         value = raw.get(col.key)
+        if isinstance(value, Formula):
+            problems.append(
+                Problem(
+                    title,
+                    number,
+                    col.header,
+                    _("ô chứa công thức; hãy ghi giá trị (dán bằng “Paste Values”)"),
+                )
+            )
+            continue
         if col.required and text(value) == "":
             problems.append(Problem(title, number, col.header, _("không được để trống")))
             continue

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tai-chinh/", include("budgets.urls")),
     path("hop-thu/", include("notifications.urls")),
     path("", include("registers.urls")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
     path("du-lieu-mo/", include(opendata_patterns)),

@@ -8,3 +8,8 @@ REGISTRY: dict[str, ImportKind] = {}
 def register(kind: ImportKind) -> ImportKind:
     REGISTRY[kind.name] = kind
     return kind
+
+
+def load() -> None:
+    """Register the kinds (their modules register themselves on import)."""
+    from imports.kinds import beneficiaries, schemes  # noqa: F401
