@@ -246,7 +246,7 @@ class Column:
 
 
 def _without_unit(folded: str) -> str:
-    return re.sub(r"\s*\([^)]*\)\s*$", "", folded).strip()
+    return " ".join(re.sub(r"\([^)]*\)", " ", folded).split())
 
 
 def template_workbook(title: str, columns: list[Column], notes: tuple[str, ...] = ()) -> bytes:

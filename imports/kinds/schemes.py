@@ -537,8 +537,8 @@ class SchemesKind(ImportKind):
             raise RowRefused(
                 approved[refused.index][1].row, refused, str(_("Kinh phí hỗ trợ"))
             ) from refused
-        except ValidationError as error:
-            raise RowRefused(rows[0].row, error) from error
+        # Any other refusal (a closed year) is the plan's, not a row's: it goes up as the
+        # file's problem.
         return schemes
 
     def _update(self, user: User, row: Planned, note: str) -> Scheme:
