@@ -117,7 +117,7 @@ def test_a_title_row_and_a_two_row_merged_header(ministry, plan):
             sheet.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
     row = files.scheme_row()
     sheet.append([row[n] for n in names])
-    batch, result = run(ministry, files.save(book))
+    _batch, result = run(ministry, files.save(book))
     assert result.ok, [str(p) for p in result.problems]
     assert result.rows[0].row == 4
     assert Scheme.objects.get().counterpart_funding == Decimal(500_000_000)
@@ -132,7 +132,7 @@ def test_csv_in_the_encodings_excel_writes(ministry, plan, encoding, delimiter, 
     if encoding == "cp1258":
         with pytest.raises(UnicodeDecodeError):
             content.decode("utf-8")
-    batch, result = run(ministry, content, "ke-hoach.csv")
+    _batch, result = run(ministry, content, "ke-hoach.csv")
     assert result.ok, [str(p) for p in result.problems]
     scheme = Scheme.objects.get()
     assert scheme.title == "Hỗ trợ máy sấy chè Tân Cương"
@@ -156,7 +156,7 @@ def test_csv_in_windows_1252_without_vietnamese_letters(ministry, plan):
     writer.writerow([fold(h) for h in files.headers("schemes")])
     writer.writerow([row[h] for h in files.headers("schemes")])
     content = out.getvalue().encode("cp1252")
-    batch, result = run(ministry, content, "ke-hoach.csv")
+    _batch, result = run(ministry, content, "ke-hoach.csv")
     assert result.ok, [str(p) for p in result.problems]
     assert Scheme.objects.get().title == "Ho tro café"
 
@@ -349,7 +349,7 @@ def test_the_checks_queries_do_not_grow_with_the_file(ministry, plan):
 
 
 def test_a_province_user_imports_its_own_rows(thai_nguyen, plan):
-    batch, result = run(thai_nguyen, files.xlsx("schemes", three_rows()))
+    _batch, result = run(thai_nguyen, files.xlsx("schemes", three_rows()))
     assert result.ok, result.problems
     assert Scheme.objects.count() == 3
 
