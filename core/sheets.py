@@ -18,6 +18,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel
 
 from core.forms import VNDateField, VNDField
@@ -99,6 +100,11 @@ class CellError(Exception):
     pass
 
 
+# The forms' fields hold the rules for money and dates; one instance of each serves every cell.
+_VND = VNDField(required=False)
+_DATE = VNDateField(required=False)
+
+
 def text(value) -> str:
     if value is None:
         return ""
@@ -117,7 +123,7 @@ def parse_money(value) -> Decimal:
     if isinstance(value, int) and value < 0:
         raise CellError(_("'%(value)s' là số âm") % {"value": value})
     try:
-        amount = VNDField(required=False).clean(value if isinstance(value, int) else text(value))
+        amount = _VND.clean(value if isinstance(value, int) else text(value))
     except forms.ValidationError as error:
         if error.code == "invalid":
             # The wording officials are shown in the guide: "'1,5 tỷ' không phải số tiền hợp lệ".
@@ -193,7 +199,7 @@ def parse_date(value) -> datetime.date | None:
             % {"value": raw}
         )
     try:
-        return VNDateField(required=False).clean(text(value))
+        return _DATE.clean(text(value))
     except forms.ValidationError as error:
         raise CellError(error.messages[0]) from error
 
@@ -308,14 +314,16 @@ def _is_xlsx(content: bytes) -> bool:
 
 
 def open_workbook(content: bytes, max_bytes: int = MAX_BYTES):
-    """The workbook, or a refusal that says why: too large, not an XLSX file, unreadable."""
+    """The workbook (read-only: a sheet is read as a stream, several times faster than a full
+    load; its merged cells are read from the sheet's XML by `_Sheet`), or a refusal that says
+    why: too large, not an XLSX file, unreadable."""
     if len(content) > max_bytes:
         raise _too_large(max_bytes)
     not_xlsx = file_problem(_("Tệp không phải bảng tính Excel (.xlsx)."))
     if not _is_xlsx(content):
         raise ImportRefused([not_xlsx])
     try:
-        return load_workbook(io.BytesIO(content), data_only=False)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # a broken archive or XML: openpyxl raises many kinds
         raise ImportRefused([not_xlsx]) from error
 
@@ -392,22 +400,48 @@ class _Sheet:
 
     @classmethod
     def from_worksheet(cls, sheet) -> "_Sheet":
-        merged = {}
-        for cells in sheet.merged_cells.ranges:
-            top_left = sheet.cell(cells.min_row, cells.min_col).value
-            for row in range(cells.min_row, cells.max_row + 1):
-                for col in range(cells.min_col, cells.max_col + 1):
-                    merged[(row, col)] = top_left
         rows = []
-        for r, cells in enumerate(sheet.iter_rows(), start=1):
+        for cells in sheet.iter_rows():
             values = []
-            for c, cell in enumerate(cells, start=1):
-                value = merged.get((r, c), cell.value) if merged else cell.value
-                if cell.data_type == "f" and (r, c) not in merged:
+            for cell in cells:
+                value = getattr(cell, "value", None)
+                if getattr(cell, "data_type", None) == "f":
                     value = Formula(value)
                 values.append(value)
+            while values and values[-1] is None:
+                values.pop()
             rows.append(values)
+        while rows and not rows[-1]:
+            rows.pop()
+        # Every cell of a merged range reads the range's top-left value.
+        for min_col, min_row, max_col, max_row in _merged_ranges(sheet):
+            top = rows[min_row - 1] if min_row <= len(rows) else []
+            value = top[min_col - 1] if min_col <= len(top) else None
+            for r in range(min_row, min(max_row, len(rows)) + 1):
+                row = rows[r - 1]
+                row.extend([None] * (max_col - len(row)))
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        row[c - 1] = value
         return cls(sheet.title, rows)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
+
+
+def _merged_ranges(sheet) -> list[tuple[int, int, int, int]]:
+    """The merged ranges (min col, min row, max col, max row) of a sheet: a full load knows
+    them; a read-only sheet does not, so they are read from its XML."""
+    if hasattr(sheet, "merged_cells"):
+        return [r.bounds for r in sheet.merged_cells.ranges]
+    with sheet.parent._archive.open(sheet._worksheet_path) as source:
+        xml = source.read()
+    ranges = []
+    for start, end in _MERGE.findall(xml):
+        min_row, min_col = coordinate_to_tuple(start.decode())
+        max_row, max_col = coordinate_to_tuple(end.decode())
+        ranges.append((min_col, min_row, max_col, max_row))
+    return ranges
 
 
 def _header(sheet: _Sheet, columns: list[Column]) -> tuple[int, dict[str, int]]:
@@ -468,7 +502,11 @@ def read_rows(
     sheets = [ws for ws in book.worksheets if ws.title != guide]
     if not sheets:
         return "", [], [file_problem(_("Tệp không có trang dữ liệu."))]
-    return _sheet_rows(_Sheet.from_worksheet(sheets[0]), columns, max_rows)
+    try:
+        sheet = _Sheet.from_worksheet(sheets[0])
+    finally:
+        book.close()
+    return _sheet_rows(sheet, columns, max_rows)
 
 
 EXTENSIONS = (".xlsx", ".csv")

@@ -97,9 +97,11 @@ def _note(batch: ImportBatch) -> str:
 def _record_result(batch: ImportBatch, result: Result, status: str) -> None:
     batch.status = status
     batch.rows_read = result.rows_read
-    batch.created_count = result.count("create")
-    batch.updated_count = result.count("update")
-    batch.unchanged_count = result.count("same")
+    # A refused file wrote nothing: its counts stay at 0.
+    valid = status != ImportBatch.Status.REFUSED
+    batch.created_count = result.count("create") if valid else 0
+    batch.updated_count = result.count("update") if valid else 0
+    batch.unchanged_count = result.count("same") if valid else 0
     batch.problems = [
         {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message, "text": str(p)}
         for p in result.problems
@@ -270,6 +272,11 @@ def batch_progress(batch: ImportBatch) -> dict:
     """How far the check of a pending batch has gone (the progress bar's figures)."""
     done = cache.get(progress_key(batch.pk)) or {"done": 0, "total": batch.rows_read}
     return {"status": batch.status, **done}
+
+
+def batch_expect(*, batch: ImportBatch, rows: int) -> None:
+    """The progress bar's length before the background check has read the file."""
+    cache.set(progress_key(batch.pk), {"done": 0, "total": rows}, 3600)
 
 
 def batch_check(*, batch_id: int) -> str:

@@ -55,7 +55,9 @@ def import_home(request):
         batch = services.batch_create(
             kind=form.cleaned_data["kind"], content=content, filename=upload.name, user=request.user
         )
-        if sheets.estimate_rows(content, upload.name) > settings.IMPORT_BACKGROUND_ROWS:
+        estimate = sheets.estimate_rows(content, upload.name)
+        if estimate > settings.IMPORT_BACKGROUND_ROWS:
+            services.batch_expect(batch=batch, rows=estimate)
             transaction.on_commit(lambda: batch_check_task.delay(batch.pk))
         else:
             services.batch_run(batch=batch, dry_run=True)

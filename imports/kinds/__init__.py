@@ -12,4 +12,5 @@ def register(kind: ImportKind) -> ImportKind:
 
 def load() -> None:
     """Register the kinds (their modules register themselves on import)."""
-    from imports.kinds import beneficiaries, schemes  # noqa: F401
+    from imports.kinds import schemes  # noqa: F401, I001 (the order of the kinds on the page)
+    from imports.kinds import beneficiaries  # noqa: F401

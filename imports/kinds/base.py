@@ -1,13 +1,32 @@
 """What each kind of import declares; the reading, the all-or-nothing transaction, the record of
 the import and its undo are the framework's (imports.services), the same for every kind."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from core.sheets import Column, Planned, Result
+
+
+@contextmanager
+def history_by(user: User) -> Iterator[None]:
+    """Name `user` in the history rows that bulk deletes write (QuerySet.delete() sends each
+    row's signal with a fresh instance, which carries no `_history_user`)."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
 
 
 class RowRefused(Exception):

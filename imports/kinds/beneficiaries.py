@@ -135,11 +135,11 @@ class BeneficiariesKind(ImportKind):
         header = {col.key: col.header for col in columns}
         scope = import_scope(user)
         provinces, sectors = ProvinceIndex(), SectorIndex()
-        parsed = []
+        parsed, parsers = [], self.parsers()
         for index, (number, raw) in enumerate(rows):
             if index % 500 == 0:
                 result.advance(index, len(rows))
-            values, problems = parse_row(title, number, raw, columns, self.parsers())
+            values, problems = parse_row(title, number, raw, columns, parsers)
             has_code, has_year = bool(values.get("scheme_code")), bool(values.get("scheme_year"))
             if has_code != has_year:
                 missing = "scheme_year" if has_code else "scheme_code"

@@ -20,6 +20,7 @@ class ContentAreaIndex:
                 "-content_list__valid_from", "number"
             )
         )
+        self._memo: dict = {}
 
     def _in_force(self, year: int) -> list[ContentArea]:
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -33,6 +34,18 @@ class ContentAreaIndex:
     def resolve(self, value, year: int) -> list[ContentArea]:
         """One or more areas, separated by ";" or new lines, of the lists in force in `year`;
         a bare number is the area's number in the newest of them."""
+        key = (str(value or ""), year)
+        if key not in self._memo:
+            try:
+                self._memo[key] = self._resolve(value, year)
+            except CellError as error:
+                self._memo[key] = error
+        found = self._memo[key]
+        if isinstance(found, CellError):
+            raise found
+        return found
+
+    def _resolve(self, value, year: int) -> list[ContentArea]:
         areas = self._in_force(year)
         newest = areas[0].content_list_id if areas else None
         found = []
@@ -71,13 +84,16 @@ class ContentAreaIndex:
 
 class SectorIndex:
     def __init__(self):
-        self.sectors = list(Sector.objects.all())
+        self.sectors = [
+            (sector, {fold(sector.code), fold(sector.name), fold(sector.short_name)})
+            for sector in Sector.objects.all()
+        ]
 
     def resolve(self, value, on: datetime.date) -> Sector:
         raw = text(value)
         folded = fold(raw)
-        for sector in self.sectors:
-            if folded in (fold(sector.code), fold(sector.name), fold(sector.short_name)):
+        for sector, names in self.sectors:
+            if folded in names:
                 if sector.valid_from > on or (sector.valid_to and sector.valid_to < on):
                     raise CellError(
                         _("ngành nghề '%(value)s' không áp dụng ngày %(day)s")

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, RestrictedError, Sum
+from django.db.models import Count, Prefetch, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -36,7 +36,7 @@ from core.sheets import (
 )
 from core.text import fold
 from imports.kinds import register
-from imports.kinds.base import ImportKind, RowRefused
+from imports.kinds.base import ImportKind, RowRefused, history_by
 from imports.kinds.lookups import ContentAreaIndex, OrganisationIndex, SectorIndex
 from imports.permissions import import_scope, may_import
 from projects.models import Fund, Scheme, SchemeStatusChange
@@ -207,12 +207,12 @@ class SchemesKind(ImportKind):
         provinces, areas = ProvinceIndex(), ContentAreaIndex()
         sectors, units = SectorIndex(), OrganisationIndex()
         scope = import_scope(user)
-        parsed = []
+        parsed, parsers = [], self.parsers()
 
         for index, (number, raw) in enumerate(rows):
             if index % 500 == 0:
                 result.advance(index, len(rows))
-            values, problems = parse_row(title, number, raw, columns, self.parsers())
+            values, problems = parse_row(title, number, raw, columns, parsers)
 
             def problem(key: str, message: str, number=number, problems=problems) -> None:
                 problems.append(Problem(title, number, header[key], message))
@@ -626,6 +626,79 @@ class SchemesKind(ImportKind):
                 )
                 % {"code": scheme.code}
             )
+
+    def undo_all(self, user: User, records: list, note: str) -> None:
+        """Restore the updated schemes one by one, then check and delete the created ones in
+        bulk (a few queries for the checks, one history row per deleted row)."""
+        for record, action, previous in reversed(records):
+            if action == "update":
+                self.restore(user, record, previous, note)
+        created = [record.pk for record, action, _p in records if action == "create"]
+        if created:
+            self._delete(user, created)
+
+    def _delete(self, user: User, ids: list[int]) -> None:
+        list(Scheme.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        contract = (
+            Contract.objects.filter(allocation__scheme_id__in=ids)
+            .select_related("allocation__scheme")
+            .order_by("allocation__scheme__code", "pk")
+            .first()
+        )
+        if contract is not None:
+            raise ValidationError(
+                _("Đề án %(code)s đã có hợp đồng %(number)s: không hoàn tác được lần nhập.")
+                % {"code": contract.allocation.scheme.code, "number": contract.number}
+            )
+        change = (
+            AllocationChange.objects.filter(allocation__scheme_id__in=ids)
+            .select_related("allocation__scheme")
+            .first()
+        )
+        if change is not None:
+            raise ValidationError(
+                _(
+                    "Kinh phí của đề án %(code)s đã được điều chỉnh sau khi nhập: không hoàn "
+                    "tác được lần nhập."
+                )
+                % {"code": change.allocation.scheme.code}
+            )
+        moved = (
+            Scheme.objects.filter(pk__in=ids)
+            .annotate(steps=Count("status_changes"))
+            .filter(Q(steps__gt=1) | Q(status=S.DRAFT, steps__gt=0) | ~Q(status__in=IMPORTABLE))
+            .order_by("code")
+            .first()
+        )
+        if moved is not None:
+            raise ValidationError(
+                _(
+                    "Đề án %(code)s đã chuyển trạng thái sau khi nhập (nay là “%(status)s”): "
+                    "không hoàn tác được lần nhập."
+                )
+                % {"code": moved.code, "status": S(moved.status).label}
+            )
+        linked = (
+            Scheme.beneficiaries.through.objects.filter(scheme_id__in=ids)
+            .select_related("scheme")
+            .first()
+        )
+        if linked is not None:
+            raise ValidationError(
+                _("Đề án %(code)s đã có cơ sở thụ hưởng: hoàn tác hoặc gỡ các cơ sở đó trước.")
+                % {"code": linked.scheme.code}
+            )
+        try:
+            with transaction.atomic(), history_by(user):
+                Allocation.objects.filter(scheme_id__in=ids).delete()
+                Scheme.objects.filter(pk__in=ids).delete()
+        except (ProtectedError, RestrictedError) as error:
+            blocking = getattr(error, "protected_objects", None) or error.restricted_objects
+            models = sorted({str(obj._meta.verbose_name) for obj in blocking})
+            raise ValidationError(
+                _("Đề án đã có dữ liệu liên quan (%(what)s): không hoàn tác được lần nhập.")
+                % {"what": ", ".join(models)}
+            ) from error
 
     def undo(self, user: User, record: Scheme, action: str) -> None:
         """Delete a scheme the import created, unless something has been built on it: a

@@ -272,7 +272,9 @@ def test_undo_removes_the_whole_import_once(ministry, plan):
     assert not Scheme.objects.exists() and not Allocation.objects.exists()
     assert not AllocationMoney.objects.exists()
     # The deletions are in the histories.
-    assert Scheme.history.filter(history_type="-").count() == 3
+    deleted = Scheme.history.filter(history_type="-")
+    assert deleted.count() == 3
+    assert {h.history_user for h in deleted} == {ministry}
     with pytest.raises(ValidationError) as error:
         services.undo_import(batch=batch, by=ministry)
     assert error.value.messages[0].startswith(f"Lần nhập số {batch.pk} đã được hoàn tác lúc ")

@@ -87,7 +87,7 @@ def test_a_long_file_is_checked_in_the_background(
     assert client.get(reverse("imports:batch-progress", args=[batch.pk])).json() == {
         "status": "pending",
         "done": 0,
-        "total": 0,
+        "total": 6,  # the sheet's declared dimension: header and 5 rows
     }
     # The task (run in-process here; a real worker in test_worker.py).
     for callback in callbacks:
