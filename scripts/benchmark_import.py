@@ -134,6 +134,14 @@ def prepare(amount_needed: int):
     return user
 
 
+def report(timings: list, step: str, value_and_times, note) -> object:
+    """Record a step and show it at once (the undo of a large import takes a while)."""
+    value, (wall, cpu) = value_and_times
+    timings.append((step, (wall, cpu), note(value) if callable(note) else note))
+    sys.stderr.write(f"{step}: {wall:.1f} s wall, {cpu:.1f} s CPU\n")
+    return value
+
+
 def timed(function):
     """The value, the wall-clock seconds and this process's CPU seconds (the database's own
     work is in the wall time only)."""
@@ -178,27 +186,45 @@ def main() -> None:
     name = f"benchmark.{args.format}"
 
     timings = []
-    (_title, read, _problems), seconds = timed(
-        lambda: read_file(content, name, kind.columns(), settings.IMPORT_MAX_BYTES, args.rows)
+    report(
+        timings,
+        "read the file",
+        timed(
+            lambda: read_file(content, name, kind.columns(), settings.IMPORT_MAX_BYTES, args.rows)
+        ),
+        lambda value: f"{len(value[1])} rows",
     )
-    timings.append(("read the file", seconds, f"{len(read)} rows"))
-    result, seconds = timed(
-        lambda: services.check_file(kind=kind, content=content, filename=name, user=user)
+    result = report(
+        timings,
+        "check (nothing written)",
+        timed(lambda: services.check_file(kind=kind, content=content, filename=name, user=user)),
+        lambda value: f"{value.count('create')} to create",
     )
     _refuse_unless_ok(result)
-    timings.append(("check (nothing written)", seconds, f"{result.count('create')} to create"))
-    (batch, result), seconds = timed(
-        lambda: services.import_file(kind="schemes", content=content, filename=name, user=user)
+    batch, result = report(
+        timings,
+        "import (check + write)",
+        timed(
+            lambda: services.import_file(kind="schemes", content=content, filename=name, user=user)
+        ),
+        lambda value: f"{value[0].created_count} created",
     )
     _refuse_unless_ok(result)
-    timings.append(("import (check + write)", seconds, f"{batch.created_count} created"))
-    (again, result), seconds = timed(
-        lambda: services.import_file(kind="schemes", content=content, filename=name, user=user)
+    report(
+        timings,
+        "same file again",
+        timed(
+            lambda: services.import_file(kind="schemes", content=content, filename=name, user=user)
+        ),
+        lambda value: f"{value[0].unchanged_count} unchanged",
     )
-    timings.append(("same file again", seconds, f"{again.unchanged_count} unchanged"))
     if not args.keep:
-        _, seconds = timed(lambda: services.undo_import(batch=batch, by=user))
-        timings.append(("undo the import", seconds, f"{batch.created_count} removed"))
+        report(
+            timings,
+            "undo the import",
+            timed(lambda: services.undo_import(batch=batch, by=user)),
+            f"{batch.created_count} removed",
+        )
 
     size = len(content) / (1024 * 1024)
     print(  # noqa: T201
