@@ -434,3 +434,30 @@ def test_the_command(ministry, plan, tmp_path, capsys):
         call_command("import_data", "plans", str(good), "--user", ministry.username)
     assert ImportedRecord.objects.count() == 3
     assert Province.objects.exists()
+
+
+def test_the_lean_xlsx_reader_reads_what_openpyxl_reads(ministry):
+    """The fast reader of core.sheets against openpyxl on the same file: the same values,
+    merged ranges and formulas (a date cell is its Excel serial there, read as a date by the
+    date columns)."""
+    from openpyxl import load_workbook
+
+    from core.sheets import Formula, _lean_sheet, _Sheet
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Đề án"
+    sheet.append(["Tiêu đề", None, None])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["Mã", "Kinh phí", "Ngày"])
+    sheet.append(["KC-1", 1250000000, "31/12/2019"])
+    sheet.append(["KC-2", 12.5, "=B3*2"])
+    sheet.append([None, True, "Có"])
+    content = files.save(book)
+    lean = _lean_sheet(content, "Hướng dẫn")
+    full = _Sheet.from_worksheet(load_workbook(io.BytesIO(content), read_only=True).active)
+    assert lean is not None
+    assert lean.title == full.title == "Đề án"
+    assert lean.rows == full.rows
+    assert lean.rows[0] == ["Tiêu đề", "Tiêu đề", "Tiêu đề"]
+    assert isinstance(lean.rows[3][2], Formula)
