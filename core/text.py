@@ -1,9 +1,11 @@
 import re
 import unicodedata
+from functools import lru_cache
 
 _PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?)\s+")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese diacritics (đ becomes d), squeeze spaces: the form in which
     names are compared and searched."""

@@ -8,3 +8,8 @@ class ImportsConfig(AppConfig):
 
     name = "imports"
     verbose_name = _("Nhập dữ liệu từ bảng tính")
+
+    def ready(self) -> None:
+        from imports.kinds import load
+
+        load()

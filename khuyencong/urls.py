@@ -22,6 +22,7 @@ urlpatterns = [
     path("xuat-du-lieu/", include("exports.urls")),
     path("bao-cao/", include("reports.urls")),
     path("", include("registers.urls")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
     path("du-lieu-mo/", include(opendata_patterns)),

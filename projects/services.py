@@ -90,3 +90,25 @@ def scheme_transition(
         )
     record_transition(scheme=locked, to=to, by=by, reason=reason)
     return locked
+
+
+def schemes_record_imported(
+    *, schemes: list[Scheme], by: User, reason: str, decision_numbers: list[str]
+) -> list[SchemeStatusChange]:
+    """The history row of schemes an import created past draft (a plan already decided on
+    paper): draft → their status, by the importer, with the import as the reason and the
+    plan's decision number. Bulk, and nobody is notified: the decision was not taken here.
+    Must run inside the import's transaction."""
+    changes = [
+        SchemeStatusChange(
+            scheme=scheme,
+            from_status=Scheme.Status.DRAFT,
+            to_status=scheme.status,
+            by=by,
+            reason=reason,
+            decision_number=number,
+        )
+        for scheme, number in zip(schemes, decision_numbers, strict=True)
+        if scheme.status != Scheme.Status.DRAFT
+    ]
+    return SchemeStatusChange.objects.bulk_create(changes, batch_size=2000)

@@ -650,3 +650,67 @@ def test_reports_figures_are_scoped(client, reports_world, user, sees_money):
     )
     # 0,80 tỷ approved in Thái Nguyên: only those who may see it count it.
     assert (budget[2] == 800_000_000) is sees_money
+
+
+# -- Data import (imports app): the ministry, administrators and provinces; a province sees
+# its own imports, another province's answers 404 ---------------------------------------------
+IMPORTERS = {IPC1: 403, PHEDUYET: 403}
+OWN_IMPORT = {**IMPORTERS, TINH01: 404}
+
+
+@pytest.fixture
+def import_world(world):
+    from imports import services
+    from tests.imports import files
+
+    content = files.xlsx(
+        "beneficiaries", [files.beneficiary_row(**{"Mã đề án": "KCQG-TN-1", "Năm kế hoạch": 2019})]
+    )
+    importer = world["users"][TINH19]
+    imported, result = services.import_file(
+        kind="beneficiaries", content=content, filename="co-so.xlsx", user=importer
+    )
+    assert result.ok, result.problems
+    checked, _result = services.import_file(
+        kind="beneficiaries", content=content, filename="co-so.xlsx", user=importer, dry_run=True
+    )
+    return {**world, "imported": imported, "checked": checked}
+
+
+DATA_IMPORT_PAGES = {
+    "import home": ("/nhap-du-lieu/", _expect(**IMPORTERS)),
+    "import template": ("/nhap-du-lieu/mau/schemes/", _expect(**IMPORTERS)),
+    "import batch": ("/nhap-du-lieu/{imported}/", _expect(**OWN_IMPORT)),
+    "import progress": ("/nhap-du-lieu/{imported}/tien-do/", _expect(**OWN_IMPORT)),
+    "import undo page": ("/nhap-du-lieu/{imported}/hoan-tac/", _expect(**OWN_IMPORT)),
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", DATA_IMPORT_PAGES, ids=str)
+def test_data_import_who_gets_what(client, import_world, page, user):
+    url, expected = DATA_IMPORT_PAGES[page]
+    response = _client(client, import_world, user).get(_register_url(url, import_world))
+    assert response.status_code == expected[user], (page, user)
+
+
+DATA_IMPORT_POSTS = {
+    # Anyone who sees the import may undo it (the ministry, the administrator, its importer).
+    "undo an import": (
+        "/nhap-du-lieu/{imported}/hoan-tac/",
+        _expect(**OWN_IMPORT, **dict.fromkeys([TINH19, BO, QUANTRI], 302)),
+    ),
+    # Only the person who uploaded the file confirms it.
+    "confirm an import": (
+        "/nhap-du-lieu/{checked}/xac-nhan/",
+        _expect(**OWN_IMPORT, **{TINH19: 302, BO: 403, QUANTRI: 403}),
+    ),
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("action", DATA_IMPORT_POSTS, ids=str)
+def test_data_import_who_may_change_what(client, import_world, action, user):
+    url, expected = DATA_IMPORT_POSTS[action]
+    response = _client(client, import_world, user).post(_register_url(url, import_world))
+    assert response.status_code == expected[user], (action, user)

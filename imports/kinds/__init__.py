@@ -8,3 +8,9 @@ REGISTRY: dict[str, ImportKind] = {}
 def register(kind: ImportKind) -> ImportKind:
     REGISTRY[kind.name] = kind
     return kind
+
+
+def load() -> None:
+    """Register the kinds (their modules register themselves on import)."""
+    from imports.kinds import schemes  # noqa: F401, I001 (the order of the kinds on the page)
+    from imports.kinds import beneficiaries  # noqa: F401

@@ -208,6 +208,11 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Largest file a province may attach to a scheme's dossier, in bytes (10 MB by default).
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Largest spreadsheet the data import accepts, in bytes, and most data rows in one file.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
+# A file with more data rows than this is checked by a Celery task, with a progress bar.
+IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "500"))
 
 # Plotly draws from a JSON script tag with one static file; its modebar needs inline styles.
 SECURE_CSP = {

@@ -120,8 +120,7 @@ BAD_CELLS = [
     ),
     (
         {"Vốn đầu tư hạ tầng (đồng)": "1,5 tỷ"},
-        "Dòng 2, cột 'Vốn đầu tư hạ tầng (đồng)': '1,5 tỷ' không phải số tiền hợp lệ: nhập số "
-        "đồng, ví dụ 1.250.000.000.",
+        "Dòng 2, cột 'Vốn đầu tư hạ tầng (đồng)': '1,5 tỷ' không phải số tiền hợp lệ",
     ),
     (
         {"Vốn đầu tư hạ tầng (đồng)": "-1.000.000"},
