@@ -8,3 +8,7 @@ REGISTRY: dict[str, ImportKind] = {}
 def register(kind: ImportKind) -> ImportKind:
     REGISTRY[kind.name] = kind
     return kind
+
+
+# Each kind registers itself when its module is imported.
+from imports.kinds import contracts, disbursements  # noqa: E402, F401
