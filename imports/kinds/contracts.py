@@ -6,7 +6,8 @@ several years has one allocation per year's plan), and the contract by its numbe
 allocation, compared without diacritics, case or extra spaces ("12/HĐ-KCQG" is "12/hd-kcqg").
 
 - A new number is signed through budgets.services.contract_sign.
-- A known number with the same values is "same": importing a file twice changes nothing.
+- A known number with the same values is "same": importing a file twice changes nothing, even
+  once the year is closed or the scheme settled.
 - A known number with another value is an amendment, written through
   budgets.services.contract_amend (the amendment keeps the value before), and so needs the
   amendment's number, signing date and reason in their columns. It is refused, as the service
@@ -229,7 +230,9 @@ def may_record_anything(user: User) -> None:
 
 class SchemeColumns:
     """Finds each row's allocation from its scheme code and plan year, and says what is wrong:
-    no such allocation, more than one, outside the importer's scope, already settled."""
+    no such allocation, more than one, outside the importer's scope. Whether it may still be
+    written to (not settled) is asked only of rows that write: a row already recorded stays
+    "same" after the settlement."""
 
     def __init__(self, user: User, title: str, header: dict[str, str], read: list):
         self.user, self.title, self.header = user, title, header
@@ -263,14 +266,20 @@ class SchemeColumns:
                     "year": year,
                     "reason": decision.reason,
                 }
-            elif found[0].settled:
-                message = _(
-                    "kinh phí của đề án %(code)s năm %(year)s đã quyết toán: không ghi thêm"
-                ) % {"code": scheme.code, "year": year}
         if message is not None:
             result.problems.append(Problem(self.title, number, self.header["scheme"], message))
             return None
         return found[0]
+
+
+def settled_problem(allocation: Allocation) -> str | None:
+    """What budgets.contracts.assert_not_settled would refuse."""
+    if not allocation.settled:
+        return None
+    return _("kinh phí của đề án %(code)s năm %(year)s đã quyết toán: không ghi thêm") % {
+        "code": allocation.scheme.code,
+        "year": allocation.plan.year,
+    }
 
 
 def organisation_index() -> dict[str, list[Organisation]]:
@@ -507,6 +516,10 @@ class _RowCheck:
     def sign(self, number: int, values: dict, contracted: dict) -> Planned | None:
         allocation, value = values["allocation"], values["value"]
         values["kind"] = values.get("kind") or Contract.Kind.CONTRACT
+        problem = settled_problem(allocation)
+        if problem:
+            self.add(number, "scheme", problem)
+            return None
         problem = self.date_problem(values["signed_on"], allocation)
         if problem:
             self.add(number, "signed_on", problem)
@@ -580,7 +593,10 @@ class _RowCheck:
             if not values.get(key)
         ]
         refusal = None
-        if missing:
+        settled = settled_problem(allocation)
+        if settled:
+            refusal = ("scheme", settled)
+        elif missing:
             refusal = (
                 "value",
                 _(

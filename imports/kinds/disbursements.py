@@ -19,7 +19,8 @@ of the contracts named, grouped by contract, day and kind; the cost of the check
 with the number of rows.
 
 A voucher already in the contract's ledger with the same kind, date and amount is "same" (the
-note is not compared: it is not money), so importing a file twice changes nothing; with other
+note is not compared: it is not money), so importing a file twice changes nothing, even once
+the year is closed or the scheme settled; with other
 values it is refused: a ledger entry is never edited, a mistake is reversed on the finance screen
 and the right entry recorded under its own voucher.
 
@@ -63,6 +64,7 @@ from imports.kinds.contracts import (
     may_record_anything,
     parse_day,
     parse_year,
+    settled_problem,
 )
 
 K = Disbursement.Kind
@@ -332,6 +334,10 @@ class _RowCheck:
 
     def payable(self, number: int, values: dict, ledger: Ledger) -> bool:
         contract = values["contract_obj"]
+        problem = settled_problem(contract.allocation)
+        if problem:
+            self.add(number, "scheme", problem)
+            return False
         problem = self._date(values["paid_on"], contract)
         if problem:
             self.add(number, "paid_on", problem)

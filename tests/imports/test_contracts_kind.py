@@ -25,10 +25,11 @@ from budgets.models import (
     Settlement,
 )
 from budgets.services import contract_sign, disbursement_record
+from core.sheets import open_workbook, read_rows, template_workbook
 from imports.kinds import REGISTRY
 from organisations.models import Organisation
 from projects.models import Fund, Scheme
-from tests.factories import AllocationFactory, ContractFactory, UserFactory
+from tests.factories import AllocationFactory, AnnualPlanFactory, ContractFactory, UserFactory
 from tests.imports.ledger_files import (
     MILLION,
     D,
@@ -665,3 +666,102 @@ def test_an_amendment_is_not_undone_after_a_later_one(finance, signed):
         "Hợp đồng 12/HĐ-KCQG đã được điều chỉnh sau phụ lục 01/PL: không rút phụ lục này được."
     ]
     assert Decimal(Contract.objects.get().value) == 800 * MILLION
+
+
+def test_an_amendment_is_not_undone_once_the_value_before_no_longer_holds(finance, signed):
+    _result, up = run(
+        KIND, finance, file_of(KIND, row(**{"Giá trị (đồng)": "900.000.000", **AMENDMENT}))
+    )
+    disbursement_record(
+        contract=signed,
+        kind="payment",
+        amount=700 * MILLION,
+        paid_on=D(2019, 8, 1),
+        voucher_number="UNC-1",
+        by=finance,
+    )
+    with pytest.raises(ValidationError) as error:
+        undo(KIND, finance, up)
+    assert error.value.messages == [
+        "Không rút được phụ lục 01/PL: Hợp đồng 12/HĐ-KCQG đã giải ngân 700.000.000 đồng, hơn "
+        "giá trị trước điều chỉnh 600.000.000 đồng."
+    ]
+
+
+def test_an_amendment_down_is_not_undone_once_the_support_went_to_another(finance, signed):
+    _result, down = run(
+        KIND, finance, file_of(KIND, row(**{"Giá trị (đồng)": "300.000.000", **AMENDMENT}))
+    )
+    run(
+        KIND,
+        finance,
+        file_of(KIND, row(**{"Số hợp đồng": "13/HĐ", "Giá trị (đồng)": "700.000.000"})),
+    )
+    with pytest.raises(ValidationError) as error:
+        undo(KIND, finance, down)
+    assert error.value.messages == [
+        f"Không rút được phụ lục 01/PL: đề án {CODE} được duyệt 1.000.000.000 đồng, các hợp đồng "
+        "khác đã ký 700.000.000 đồng, không còn đủ cho giá trị trước điều chỉnh 600.000.000 đồng."
+    ]
+    assert Contract.objects.get(number="12/HĐ-KCQG").value == 300 * MILLION
+
+
+def test_a_contract_with_a_schedule_is_not_removed(finance, allocation):
+    _result, written = run(KIND, finance, file_of(KIND, row()))
+    contract = Contract.objects.get()
+    ContractTranche.objects.create(
+        contract=contract, number=1, due_on=D(2019, 9, 1), amount=contract.value
+    )
+    with pytest.raises(ValidationError) as error:
+        undo(KIND, finance, written)
+    assert error.value.messages == ["Hợp đồng 12/HĐ-KCQG đã có lịch thanh toán: không xoá được."]
+
+
+# --- Multi-year schemes and the template ------------------------------------------------------
+
+
+def test_a_pilot_scheme_is_found_by_the_year_of_the_plan_that_funds_it(finance, allocation):
+    Scheme.objects.filter(pk=allocation.scheme_id).update(kind=Scheme.Kind.PILOT)
+    second_year = AllocationFactory(
+        scheme=Scheme.objects.get(pk=allocation.scheme_id),
+        plan=AnnualPlanFactory(year=2020),
+        amount=400 * MILLION,
+    )
+    content = file_of(
+        KIND,
+        row(),
+        row(**{"Năm kế hoạch": 2020, "Ngày ký": "10/02/2020", "Giá trị (đồng)": "400.000.000"}),
+    )
+    run(KIND, finance, content)
+    assert dict(Contract.objects.values_list("allocation", "value")) == {
+        allocation.pk: 600 * MILLION,
+        second_year.pk: 400 * MILLION,
+    }
+
+
+@pytest.mark.parametrize("name", ["contracts", "disbursements"])
+def test_the_template_reads_back_with_every_column(name):
+    kind = REGISTRY[name]
+    book = open_workbook(template_workbook(kind.title(), kind.columns(), kind.notes()))
+    title, rows, found = read_rows(book, kind.columns())
+    assert (title, found) == (kind.title(), [])
+    assert [list(raw) for _n, raw in rows] == [[col.key for col in kind.columns()]]
+
+
+def test_a_file_imported_before_the_year_closed_is_still_the_same_after(
+    finance, allocation, approver
+):
+    content = file_of(KIND, row())
+    run(KIND, finance, content)
+    Settlement.objects.create(
+        allocation=allocation,
+        decision_number="9/QĐ-QT",
+        settled_on=D(2020, 1, 20),
+        settled_amount=0,
+        returned_amount=allocation.amount,
+    )
+    PeriodLock.objects.create(
+        year=2019, fund=Fund.NATIONAL, closed_on=D(2020, 2, 1), closed_by=approver
+    )
+    result = check(KIND, finance, content)
+    assert (result.problems, [p.action for p in result.rows]) == ([], ["same"])

@@ -681,3 +681,22 @@ def test_a_long_voucher_gets_a_counter_voucher_that_fits(finance, contract):
     undo(KIND, finance, written)
     counter = Disbursement.objects.get(reverses__isnull=False)
     assert counter.voucher_number == f"ĐẢO-{written[0][0].pk}"
+
+
+def test_a_file_imported_before_the_year_closed_is_still_the_same_after(
+    finance, contract, approver
+):
+    content = file_of(KIND, row())
+    run(KIND, finance, content)
+    Settlement.objects.create(
+        allocation=contract.allocation,
+        decision_number="9/QĐ-QT",
+        settled_on=D(2020, 1, 20),
+        settled_amount=100 * MILLION,
+        returned_amount=900 * MILLION,
+    )
+    PeriodLock.objects.create(
+        year=2019, fund=Fund.NATIONAL, closed_on=D(2020, 2, 1), closed_by=approver
+    )
+    result = check(KIND, finance, content)
+    assert (result.problems, [p.action for p in result.rows]) == ([], ["same"])
