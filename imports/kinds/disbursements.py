@@ -262,10 +262,11 @@ class DisbursementsKind(ImportKind):
 
 
 def _counter_voucher(entry: Disbursement) -> str:
-    voucher = _("%(voucher)s/ĐẢO") % {"voucher": entry.voucher_number}
+    # A voucher number is data, the same in every language of the interface.
+    voucher = f"{entry.voucher_number}/ĐẢO"
     taken = Disbursement.objects.filter(contract=entry.contract_id, voucher_number=voucher)
     if len(voucher) > NUMBER_LENGTH or taken.exists():
-        voucher = _("ĐẢO-%(pk)s") % {"pk": entry.pk}
+        voucher = f"ĐẢO-{entry.pk}"
     return voucher
 
 
