@@ -243,3 +243,94 @@ def contract_liquidate(
     if scheme.status == Scheme.Status.ACCEPTED and not unliquidated and by is not None:
         record_transition(scheme=scheme, to=Scheme.Status.LIQUIDATED, by=by, decision_number=number)
     return liquidation
+
+
+# Withdrawing what was recorded by mistake (an import undone as a whole), while nothing hangs on
+# it. The rows go; their history keeps them, with who withdrew them.
+
+
+@transaction.atomic
+def contract_remove(*, contract: Contract, by: User | None = None) -> None:
+    """Remove a contract recorded by mistake. Refused once anything hangs on it: a ledger entry
+    (reversed ones too: the ledger never loses an entry), an amendment, a payment schedule, a
+    liquidation, the settlement of its allocation, or the closing of its books."""
+    allocation = lock(contract.allocation)
+    contract = lock(contract)
+    assert_periods_open(allocation.plan, contract.signed_on)
+    assert_not_settled(allocation)
+    assert_not_liquidated(contract)
+    if contract.disbursements.exists():
+        raise ValidationError(
+            _("%(contract)s đã có chứng từ giải ngân trong sổ: không xoá được.")
+            % {"contract": contract}
+        )
+    if contract.amendments.exists():
+        raise ValidationError(
+            _("%(contract)s đã có phụ lục điều chỉnh: không xoá được.") % {"contract": contract}
+        )
+    if contract.tranches.exists():
+        raise ValidationError(
+            _("%(contract)s đã có lịch thanh toán: không xoá được.") % {"contract": contract}
+        )
+    contract._history_user = by
+    contract.delete()
+
+
+@transaction.atomic
+def amendment_remove(*, amendment: ContractAmendment, by: User | None = None) -> Contract:
+    """Withdraw an amendment recorded by mistake: the contract goes back to the value before
+    it. Only the contract's latest amendment, while the contract still has the value it set, no
+    payment schedule was drawn for that value, no more than the value before was disbursed, the
+    support approved still holds the value before, and the books are open."""
+    allocation = lock(amendment.contract.allocation)
+    contract = lock(amendment.contract)
+    amendment = ContractAmendment.objects.get(pk=amendment.pk)
+    assert_periods_open(allocation.plan, amendment.signed_on)
+    assert_not_settled(allocation)
+    assert_not_liquidated(contract)
+    latest = contract.amendments.order_by("-pk").first()
+    if latest != amendment or contract.value != amendment.value_after:
+        raise ValidationError(
+            _("%(contract)s đã được điều chỉnh sau phụ lục %(number)s: không rút phụ lục này được.")
+            % {"contract": contract, "number": amendment.number}
+        )
+    if contract.tranches.exists():
+        raise ValidationError(
+            _("%(contract)s đã có lịch thanh toán theo giá trị mới: không rút phụ lục được.")
+            % {"contract": contract}
+        )
+    disbursed = contract_disbursed(contract)
+    if disbursed > amendment.value_before:
+        raise MoneyChainError(
+            _(
+                "Không rút được phụ lục %(number)s: %(contract)s đã giải ngân %(disbursed)s, "
+                "hơn giá trị trước điều chỉnh %(value)s."
+            )
+            % {
+                "number": amendment.number,
+                "contract": contract,
+                "disbursed": format_vnd(disbursed),
+                "value": format_vnd(amendment.value_before),
+            }
+        )
+    others = allocation_contracted(allocation, exclude=contract)
+    if others + amendment.value_before > allocation.amount:
+        raise MoneyChainError(
+            _(
+                "Không rút được phụ lục %(number)s: đề án %(code)s được duyệt %(approved)s, các "
+                "hợp đồng khác đã ký %(others)s, không còn đủ cho giá trị trước điều chỉnh "
+                "%(value)s."
+            )
+            % {
+                "number": amendment.number,
+                "code": allocation.scheme.code,
+                "approved": format_vnd(allocation.amount),
+                "others": format_vnd(others),
+                "value": format_vnd(amendment.value_before),
+            }
+        )
+    amendment._history_user = by
+    amendment.delete()
+    contract.value = amendment.value_before
+    save(contract, by)  # last: what recomputes on a contract's save sees the whole change
+    return contract

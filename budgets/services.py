@@ -24,9 +24,11 @@ from accounts.models import User
 from budgets.closing import allocation_settle, year_close, year_reopen
 from budgets.contracts import (
     TrancheInput,
+    amendment_remove,
     assert_not_settled,
     contract_amend,
     contract_liquidate,
+    contract_remove,
     contract_tranches_set,
     replace_tranches,
 )
@@ -69,13 +71,16 @@ __all__ = [
     "allocation_contracted",
     "allocation_set",
     "allocation_settle",
+    "amendment_remove",
     "assert_period_open",
     "contract_amend",
     "contract_disbursed",
     "contract_liquidate",
+    "contract_remove",
     "contract_sign",
     "contract_tranches_set",
     "disbursement_record",
+    "disbursement_reverse",
     "envelope_set",
     "envelope_transfer",
     "plan_allocated",

@@ -11,6 +11,9 @@ def register(kind: ImportKind) -> ImportKind:
 
 
 def load() -> None:
-    """Register the kinds (their modules register themselves on import)."""
-    from imports.kinds import schemes  # noqa: F401, I001 (the order of the kinds on the page)
+    """Register the kinds (their modules register themselves on import), in the order the
+    import page lists them."""
+    from imports.kinds import schemes  # noqa: F401, I001
     from imports.kinds import beneficiaries  # noqa: F401
+    from imports.kinds import contracts  # noqa: F401
+    from imports.kinds import disbursements  # noqa: F401
