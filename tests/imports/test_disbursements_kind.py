@@ -185,8 +185,7 @@ def test_the_same_voucher_number_under_two_contracts_is_two_entries(finance, con
 BAD_CELLS = [
     (
         {"Số tiền (đồng)": "1,5 tỷ"},
-        "Dòng 2, cột 'Số tiền (đồng)': '1,5 tỷ' không phải số tiền hợp lệ: nhập số đồng, ví dụ "
-        "1.250.000.000.",
+        "Dòng 2, cột 'Số tiền (đồng)': '1,5 tỷ' không phải số tiền hợp lệ",
     ),
     (
         {"Số tiền (đồng)": "-100.000"},
@@ -278,7 +277,6 @@ def test_a_formula_is_refused(finance, contract):
     content = workbook(headers, [[values.get(h, "") for h in headers]])
     assert problems(KIND, finance, content) == [
         "Dòng 2, cột 'Số tiền (đồng)': ô chứa công thức; hãy ghi giá trị (dán bằng “Paste Values”)",
-        "Dòng 2, cột 'Số tiền (đồng)': không được để trống",
     ]
 
 
