@@ -333,6 +333,31 @@ def test_pages_of_fifty_with_totals_of_every_page(client_bo):
     assert client_bo.get(URL, {"year": 2019, "page": 99}).status_code == 200
 
 
+def test_a_later_page_sorted_by_money_is_that_slice_of_the_whole_order(client_bo):
+    """The page is cut on the keys first, then its rows are read: both pages together are the
+    whole list in the order asked for, each row once."""
+    approved, contracted = {}, {}
+    for index in range(53):
+        code = f"S-{index:03d}"
+        approved[code], contracted[code] = 10 + index % 7, 5 + index % 5
+        make(code, amount=approved[code], contract=contracted[code])
+    for sort, key, descending in (
+        ("-approved", approved.get, True),
+        ("contracted", contracted.get, False),
+        ("-code", str, True),
+    ):
+        codes = [
+            row.record.code
+            for page in (1, 2)
+            for row in client_bo.get(URL, {"year": 2019, "sort": sort, "page": page})
+            .context["table"]
+            .page.object_list
+        ]
+        assert sorted(codes) == sorted(approved), sort
+        keys = [key(code) for code in codes]
+        assert keys == sorted(keys, reverse=descending), sort
+
+
 def test_the_map_in_use_is_shown_with_a_switch(client_bo, world):
     page = client_bo.get(URL, {"year": 2019, "province": "06", "map": "63"}).text
     assert "Bản đồ: 63 tỉnh, thành (trước 01/07/2025)" in page
