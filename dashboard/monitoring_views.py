@@ -172,8 +172,9 @@ def forecast_panel(
     """The forecast panel of the overview (by region) or of the province page (by content area).
     `monthly`: the page's monthly_cumulative rows, whose earlier years give the curve."""
     on = views._measured_on(programme)
-    forecast = memoized(
-        _forecast,
+    # Not cached by itself: the page caches the finished panel, and the forecast holds every
+    # scheme's (5 MB pickled at national scale, seconds to write to the cache and read back).
+    forecast = _forecast(
         programme,
         visible,
         on=on,

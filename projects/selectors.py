@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import (
     Case,
@@ -220,7 +221,10 @@ def list_years(schemes: QuerySet[Scheme], current: int) -> list[int]:
     # A loose index scan (one query): from the smallest year, each step asks for the smallest
     # year after it, an index probe, rather than a DISTINCT over every scheme (a scan of the
     # whole table at national scale).
-    sql, params = schemes.order_by().values("plan_year").query.sql_with_params()
+    try:
+        sql, params = schemes.order_by().values("plan_year").query.sql_with_params()
+    except EmptyResultSet:  # none() for a user who may see nothing
+        return [current]
     first = f"SELECT MIN(s.plan_year) FROM ({sql}) s"  # noqa: S608
     after = f"SELECT MIN(s.plan_year) FROM ({sql}) s WHERE s.plan_year > years.y"  # noqa: S608
     statement = (

@@ -458,3 +458,18 @@ def test_the_rows_written_in_one_pass_are_django_tables2s_cells(client_bo, world
     assert len(table.body_rows) == len(IN_PLAN_2019)
     assert one_pass == by_cell
     assert all(cells in response.text for _, cells in table.body_rows)
+
+
+def test_the_year_choices_are_the_years_of_the_schemes_the_user_sees(client, thai_nguyen_user):
+    """The years are found by stepping from one year to the next in the index; a province user
+    is offered the years of its own schemes (and the current one)."""
+    current = timezone.localdate().year
+    make("TN-2015", plan_year=2015)
+    make("TN-2019", plan_year=2019)
+    make("HN-2017", province="01", plan_year=2017)
+    everything = projects.selectors.list_years(Scheme.objects.all(), current)
+    assert everything == sorted({2015, 2017, 2019, current}, reverse=True)
+    client.force_login(thai_nguyen_user)
+    years = client.get(URL, {"year": 2019}).context["years"]
+    assert years == sorted({2015, 2019, current}, reverse=True)
+    assert projects.selectors.list_years(Scheme.objects.none(), current) == [current]
