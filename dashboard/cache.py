@@ -32,20 +32,30 @@ def bump_on_commit(**kwargs) -> None:
     transaction.on_commit(bump_data_version)
 
 
-def memoized(selector: Callable, programme, visible, **options):
-    """selector(programme, visible, **options), cached. What the user may see is part of the
-    key as the SQL of `visible` (compiled, not run), or "all" when it is None."""
+def scope_key(visible) -> str:
+    """What the user may see, as part of a key: the SQL of `visible` (compiled, not run), or
+    "all" when it is None."""
+    return "all" if visible is None else str(visible.query)
+
+
+def cached(parts: tuple, build: Callable):
+    """build(), cached under the data version and `parts` (which must say everything the value
+    depends on besides the data: filters, scope, language, day)."""
     timeout = settings.DASHBOARD_CACHE_SECONDS
     if not timeout:
-        return selector(programme, visible, **options)
-    scope = "all" if visible is None else str(visible.query)
-    parts = (data_version(), scope, selector.__module__, selector.__qualname__, programme, options)
-    key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return build()
+    key = "dashboard:" + hashlib.sha256(repr((data_version(), *parts)).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
-        value = selector(programme, visible, **options)
+        value = build()
         cache.set(key, value, timeout)
     return value
+
+
+def memoized(selector: Callable, programme, visible, **options):
+    """selector(programme, visible, **options), cached for the user's scope."""
+    parts = (scope_key(visible), selector.__module__, selector.__qualname__, programme, options)
+    return cached(parts, lambda: selector(programme, visible, **options))
 
 
 def connect(models) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -171,8 +172,9 @@ def forecast_panel(
     """The forecast panel of the overview (by region) or of the province page (by content area).
     `monthly`: the page's monthly_cumulative rows, whose earlier years give the curve."""
     on = views._measured_on(programme)
-    forecast = memoized(
-        _forecast,
+    # Not cached by itself: the page caches the finished panel, and the forecast holds every
+    # scheme's (5 MB pickled at national scale, seconds to write to the cache and read back).
+    forecast = _forecast(
         programme,
         visible,
         on=on,
@@ -184,9 +186,11 @@ def forecast_panel(
         if by == "region"
         else _area_rows(forecast, programme, english)
     )
+    chart = monitoring_charts.forecast_rates(rows)
     return {
         "headline": _headline(forecast),
-        "chart": monitoring_charts.forecast_rates(rows),
+        "chart": chart,
+        "script": json_script(chart, "chart-forecast"),
         "at_risk": _risk_rows(forecast.at_risk(AT_RISK_ON_PANELS)),
         "url": _page_url("dashboard:forecast", programme),
         "by": by,
@@ -255,7 +259,7 @@ def _check_list(quality, url_of) -> list[dict]:
     return [
         {
             "code": check.code,
-            "label": check.label,
+            "label": str(check.label),  # not the lazy text: panels are cached (pickled)
             "rule": rule_text(check),
             "count": quality.failing.get(check.code, 0),
             "url": url_of(check.code),

@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.money import BILLION, format_billions, format_number, format_rate
 from dashboard import charts, monitoring_views, selectors
-from dashboard.cache import memoized
+from dashboard.cache import cached, memoized, scope_key
 from dashboard.forms import ALL_FUNDS, ProgrammeQuery
 from dashboard.selectors import ProgrammeFilter
 from dashboard.tilegrid import tiles
@@ -285,34 +286,18 @@ def _year_choices(years: list[int], year: int) -> list[int]:
 # The overview ----------------------------------------------------------------------------------
 
 
-@login_required
-def overview(request):
-    """The ministry's overview of a year's programme: KPI cards, charts, a tile-grid map and
-    the schemes furthest behind schedule, all scoped to what the user may see."""
-    visible = _visible(request.user)
-    # The filter lists, read once: the query string's codes are looked up among them.
-    regions_list = list(Region.objects.all())
-    content_areas = list(
-        ContentArea.objects.select_related("content_list").order_by(
-            "content_list__valid_from", "number"
-        )
-    )
-    query = _query(
-        request,
-        _today().year,
-        known={"region": regions_list, "content_area": content_areas},
-    )
-    # The trend covers every year (4 queries): it also tells which years have allocations, for
-    # the default year and the year list.
-    trend = memoized(selectors.trend_by_year, query.programme, visible)
-    years = sorted(figures.year for figures in trend)
-    if not query.year_chosen:
-        query = query.with_year(_default_year(years))
-    programme, map_chosen, errors = query.programme, query.map_chosen, query.errors
-    english = (get_language() or "vi").startswith("en")
-    metric = request.GET.get("metric")
-    metric = metric if metric in METRICS else "rate"
+def chart_scripts(figures: dict) -> dict:
+    """Each figure as the <script type="application/json"> element the page draws it from
+    (static/js/charts.js), written once when the figures are built rather than per request."""
+    return {name: json_script(figure, f"chart-{name}") for name, figure in figures.items()}
 
+
+def _overview_figures(
+    programme: ProgrammeFilter, visible, trend, *, map_chosen: bool, metric: str, language: str
+) -> dict:
+    """The overview's figures, charts and panels: everything of the page that depends only on
+    the data, the user's scope and the filters (cached as one value by the view)."""
+    english = language.startswith("en")
     summary = memoized(selectors.visible_summary, programme, visible)
     schedule = memoized(selectors.schedule_figures, programme, visible, on=_measured_on(programme))
     kpis = _kpis(programme, summary, schedule)
@@ -370,11 +355,60 @@ def overview(request):
         "funnel": _funnel_chart(programme, kpis),
         "trend": charts.budget_trend(trend_rows, year=programme.year),
     }
-    other_map = ProvinceMap.NEW_34 if display_map == ProvinceMap.OLD_63 else ProvinceMap.OLD_63
-    context = {
-        "programme": programme,
+    return {
         "kpis": kpis,
         "charts": chart_figures,
+        "scripts": chart_scripts(chart_figures),
+        "merged_new_units": merged_new_units,
+        "behind": _behind_rows(programme, visible),
+        "until_month": _until_month(programme),
+        "forecast": monitoring_views.forecast_panel(
+            programme, visible, monthly=monthly, english=english
+        ),
+        "quality": monitoring_views.quality_panel(programme, visible),
+    }
+
+
+@login_required
+def overview(request):
+    """The ministry's overview of a year's programme: KPI cards, charts, a tile-grid map and
+    the schemes furthest behind schedule, all scoped to what the user may see."""
+    visible = _visible(request.user)
+    # The filter lists, read once: the query string's codes are looked up among them.
+    regions_list = list(Region.objects.all())
+    content_areas = list(
+        ContentArea.objects.select_related("content_list").order_by(
+            "content_list__valid_from", "number"
+        )
+    )
+    query = _query(
+        request,
+        _today().year,
+        known={"region": regions_list, "content_area": content_areas},
+    )
+    # The trend covers every year (4 queries): it also tells which years have allocations, for
+    # the default year and the year list.
+    trend = memoized(selectors.trend_by_year, query.programme, visible)
+    years = sorted(figures.year for figures in trend)
+    if not query.year_chosen:
+        query = query.with_year(_default_year(years))
+    programme, map_chosen, errors = query.programme, query.map_chosen, query.errors
+    language = get_language() or "vi"
+    metric = request.GET.get("metric")
+    metric = metric if metric in METRICS else "rate"
+    # Every figure and panel of the page, built once per data version, scope, filters, language
+    # and day: a repeated request reads them (and their JSON) from the cache and builds nothing.
+    figures = cached(
+        ("overview", scope_key(visible), programme, map_chosen, metric, language, _today()),
+        lambda: _overview_figures(
+            programme, visible, trend, map_chosen=map_chosen, metric=metric, language=language
+        ),
+    )
+    display_map = programme.display_map
+    other_map = ProvinceMap.NEW_34 if display_map == ProvinceMap.OLD_63 else ProvinceMap.OLD_63
+    context = {
+        **figures,
+        "programme": programme,
         "errors": errors,
         "filters": {
             "years": _year_choices(years, programme.year),
@@ -400,24 +434,40 @@ def overview(request):
                 name: overview_url(programme, map_chosen, metric=name) for name in METRICS
             },
         },
-        "merged_new_units": merged_new_units,
-        "behind": _behind_rows(programme, visible),
         "waits": [
             {"scheme": scheme, "with_whom": waiting_with(scheme.status)}
             for scheme in longest_waits(request.user, limit=10)
         ],
         "scoped": visible is not None,
-        "until_month": _until_month(programme),
-        "forecast": monitoring_views.forecast_panel(
-            programme, visible, monthly=monthly, english=english
-        ),
-        "quality": monitoring_views.quality_panel(programme, visible),
         "as_of": _as_of_text(programme),
     }
     return render(request, "dashboard/overview.html", context)
 
 
 # The province page -----------------------------------------------------------------------------
+
+
+def _province_figures(programme: ProgrammeFilter, visible, *, language: str) -> dict:
+    """The province page's figures, charts and panels (cached as one value by the view)."""
+    english = language.startswith("en")
+    summary = memoized(selectors.visible_summary, programme, visible)
+    schedule = memoized(selectors.schedule_figures, programme, visible, on=_measured_on(programme))
+    monthly = _monthly_rows(programme, visible)
+    chart_figures = {
+        "monthly": _monthly_chart(programme, visible, summary.budget, monthly),
+        "content": _content_chart(programme, visible, english),
+    }
+    return {
+        "kpis": _kpis(programme, summary, schedule),
+        "charts": chart_figures,
+        "scripts": chart_scripts(chart_figures),
+        "behind": _behind_rows(programme, visible),
+        "until_month": _until_month(programme),
+        "forecast": monitoring_views.forecast_panel(
+            programme, visible, monthly=monthly, by="content_area", english=english
+        ),
+        "quality": monitoring_views.quality_panel(programme, visible),
+    }
 
 
 @login_required
@@ -435,12 +485,11 @@ def province_detail(request, map_version, code):
     query = _query(request, _default_year(years), fields=("year", "fund", "as_of"))
     errors = query.errors
     programme = dataclasses.replace(query.programme, province=province, province_map=map_version)
-    english = (get_language() or "vi").startswith("en")
-
-    summary = memoized(selectors.visible_summary, programme, visible)
-    schedule = memoized(selectors.schedule_figures, programme, visible, on=_measured_on(programme))
-    kpis = _kpis(programme, summary, schedule)
-    monthly = _monthly_rows(programme, visible)
+    language = get_language() or "vi"
+    figures = cached(
+        ("province", scope_key(visible), programme, language, _today()),
+        lambda: _province_figures(programme, visible, language=language),
+    )
     merged: list[Province] = []
     if map_version == ProvinceMap.NEW_34:
         merged = list(
@@ -449,15 +498,11 @@ def province_detail(request, map_version, code):
             )
         )
     context = {
+        **figures,
         "province": province,
         "programme": programme,
-        "kpis": kpis,
         "errors": errors,
         "merged": merged,
-        "charts": {
-            "monthly": _monthly_chart(programme, visible, summary.budget, monthly),
-            "content": _content_chart(programme, visible, english),
-        },
         "filters": {
             "years": _year_choices(years, programme.year),
             "funds": [
@@ -479,12 +524,6 @@ def province_detail(request, map_version, code):
         "merged_urls": [
             (unit, province_url(ProvinceMap.OLD_63, unit.code, programme)) for unit in merged
         ],
-        "behind": _behind_rows(programme, visible),
-        "until_month": _until_month(programme),
-        "forecast": monitoring_views.forecast_panel(
-            programme, visible, monthly=monthly, by="content_area", english=english
-        ),
-        "quality": monitoring_views.quality_panel(programme, visible),
         "registers": province_section(province, programme.year, today=timezone.localdate()),
         "as_of": _as_of_text(programme),
     }

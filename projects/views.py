@@ -4,12 +4,14 @@ what the user may not see is not listed, not exported, and answers 404."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_tables2.rows import BoundRows
 
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import export_response, refusal
@@ -53,11 +55,30 @@ MORE_FILTERS = ("kind", "status", "implementing_unit", "paid_month", *YES_NO_FIL
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the row count (taken with the totals), so it does not count again."""
+    """A paginator told the row count (taken with the totals), so it does not count again.
+
+    A page of a queryset is read in two queries: the keys of the page's rows, sorted and cut on
+    the scheme table alone, then those rows with their joins, money and schedule. PostgreSQL
+    would otherwise join, compute and carry every filtered row (15,000 wide rows at national
+    scale) through the sort before keeping 50."""
 
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.__dict__["count"] = count
+
+    def page(self, number):
+        rows = self.object_list
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        if not isinstance(queryset, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        page_rows = BoundRows(
+            data=queryset.filter(pk__in=keys), table=rows.table, pinned_data=rows.pinned_data
+        )
+        return self._get_page(page_rows, number, self)
 
 
 def _query_without(request, *names: str) -> str:

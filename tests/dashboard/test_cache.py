@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -47,3 +49,31 @@ def test_every_cached_page_answers(cached, reference_data, client, ministry_user
     for url in (URL, "/tinh/34/19/?year=2019", "/tinh/63/19/?year=2019"):
         for _ in range(2):  # computed, then from the cache
             assert client.get(url).status_code == 200, url
+
+
+def _page(client, url) -> str:
+    """The page without its CSRF token (new for each response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", client.get(url).text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_request_builds_no_figure(cached, reference_data, client, ministry_user):
+    """The figures, charts and panels of both pages come whole from the cache: a second request
+    computes none of them (and shows the same page), until a write moves the version on."""
+    ContractFactory()
+    client.force_login(ministry_user)
+    urls = (URL, "/tinh/34/19/?year=2019")
+    first = {url: _page(client, url) for url in urls}
+
+    def fail(*args, **kwargs):
+        raise AssertionError("figures rebuilt from a warm cache")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("dashboard.views._overview_figures", fail)
+        patch.setattr("dashboard.views._province_figures", fail)
+        patch.setattr("dashboard.charts._figure", fail)
+        for url in urls:
+            assert _page(client, url) == first[url]
+        AllocationFactory(plan=ContractFactory._meta.model.objects.get().allocation.plan)
+        with pytest.raises(AssertionError, match="rebuilt"):
+            client.get(URL)

@@ -333,6 +333,31 @@ def test_pages_of_fifty_with_totals_of_every_page(client_bo):
     assert client_bo.get(URL, {"year": 2019, "page": 99}).status_code == 200
 
 
+def test_a_later_page_sorted_by_money_is_that_slice_of_the_whole_order(client_bo):
+    """The page is cut on the keys first, then its rows are read: both pages together are the
+    whole list in the order asked for, each row once."""
+    approved, contracted = {}, {}
+    for index in range(53):
+        code = f"S-{index:03d}"
+        approved[code], contracted[code] = 10 + index % 7, 5 + index % 5
+        make(code, amount=approved[code], contract=contracted[code])
+    for sort, key, descending in (
+        ("-approved", approved.get, True),
+        ("contracted", contracted.get, False),
+        ("-code", str, True),
+    ):
+        codes = [
+            row.record.code
+            for page in (1, 2)
+            for row in client_bo.get(URL, {"year": 2019, "sort": sort, "page": page})
+            .context["table"]
+            .page.object_list
+        ]
+        assert sorted(codes) == sorted(approved), sort
+        keys = [key(code) for code in codes]
+        assert keys == sorted(keys, reverse=descending), sort
+
+
 def test_the_map_in_use_is_shown_with_a_switch(client_bo, world):
     page = client_bo.get(URL, {"year": 2019, "province": "06", "map": "63"}).text
     assert "Bản đồ: 63 tỉnh, thành (trước 01/07/2025)" in page
@@ -433,3 +458,18 @@ def test_the_rows_written_in_one_pass_are_django_tables2s_cells(client_bo, world
     assert len(table.body_rows) == len(IN_PLAN_2019)
     assert one_pass == by_cell
     assert all(cells in response.text for _, cells in table.body_rows)
+
+
+def test_the_year_choices_are_the_years_of_the_schemes_the_user_sees(client, thai_nguyen_user):
+    """The years are found by stepping from one year to the next in the index; a province user
+    is offered the years of its own schemes (and the current one)."""
+    current = timezone.localdate().year
+    make("TN-2015", plan_year=2015)
+    make("TN-2019", plan_year=2019)
+    make("HN-2017", province="01", plan_year=2017)
+    everything = projects.selectors.list_years(Scheme.objects.all(), current)
+    assert everything == sorted({2015, 2017, 2019, current}, reverse=True)
+    client.force_login(thai_nguyen_user)
+    years = client.get(URL, {"year": 2019}).context["years"]
+    assert years == sorted({2015, 2019, current}, reverse=True)
+    assert projects.selectors.list_years(Scheme.objects.none(), current) == [current]
