@@ -166,11 +166,11 @@ def test_another_provinces_scheme_is_404(client, world, province_key):
 
 
 def test_the_detail_query_count_is_fixed(client, world, ministry_key, django_assert_num_queries):
-    # Key (1) + last use (1) + visible (1) + scheme and its prefetches (7) + ledger (1) +
-    # status steps (1, and the history when there are none: 1).
-    with django_assert_num_queries(13):
+    # Key (1) + last use (1) + visible (1) + scheme and its prefetches (8, progress reports
+    # included) + ledger (1) + status steps (1, and the history when there are none: 1).
+    with django_assert_num_queries(14):
         assert client.get(DETAIL, **bearer(ministry_key)).status_code == 200
     contract = world["tn"].allocations.get().contracts.get()
     DisbursementFactory.create_batch(3, contract=contract, amount=Decimal(10_000_000))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(DETAIL, **bearer(ministry_key)).status_code == 200
