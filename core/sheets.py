@@ -6,6 +6,7 @@ with these; nothing here writes to the database."""
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -18,7 +19,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel
 
 from core.forms import VNDateField, VNDField
@@ -100,20 +101,58 @@ class CellError(Exception):
     pass
 
 
-# The forms' fields hold the rules for money and dates; one instance of each serves every cell.
+# The forms' fields hold the rules for money and dates and their wording; one instance of each
+# serves every cell. A cell that is clearly valid (nearly all of them) is parsed here with
+# precompiled patterns, ten times faster than a field's clean(); any other goes to the field, so
+# that what is accepted and every refusal's message stay the field's own.
 _VND = VNDField(required=False)
 _DATE = VNDateField(required=False)
+_WHITESPACE = re.compile(r"\s+")
+# Whitespace that text() changes: at either end, two in a row, or any but a plain space.
+_UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")
+# ASCII digits only: a field also reads other scripts' digits, and gets those cells.
+_MONEY_PLAIN = re.compile(r"[0-9]+")
+_MONEY_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+")
+_DATE_DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_MONEY_MAX_DIGITS = 18
 
 
 def text(value) -> str:
     if value is None:
         return ""
+    if value.__class__ is str and _UNTIDY.search(value) is None:
+        # Nearly every cell: nothing to fold or strip, and no new string to make.
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return _WHITESPACE.sub(" ", str(value)).strip()
+
+
+def _clear_money(raw: str) -> Decimal | None:
+    """The amount of a plainly valid cell ("1250000000", "1.250.000.000", "1 250 000 000"), or
+    None for the field to decide."""
+    if _MONEY_PLAIN.fullmatch(raw) is None and _MONEY_GROUPED.fullmatch(raw) is None:
+        return None
+    digits = raw.replace(".", "").replace(" ", "").lstrip("0") or "0"
+    if len(digits) > _MONEY_MAX_DIGITS:
+        return None
+    return Decimal(digits)
 
 
 def parse_money(value) -> Decimal:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return Decimal(value)
+    if isinstance(value, str):
+        raw = text(value)
+        if raw == "":
+            return Decimal(0)
+        amount = _clear_money(raw)
+        if amount is not None:
+            return amount
+    return _parse_money_by_field(value)
+
+
+def _parse_money_by_field(value) -> Decimal:
     if isinstance(value, bool):
         raise CellError(_("'%(value)s' không phải số hợp lệ") % {"value": value})
     if isinstance(value, float):
@@ -198,8 +237,18 @@ def parse_date(value) -> datetime.date | None:
             _("'%(value)s' không phải ngày hợp lệ: viết ngày/tháng/năm, ví dụ 31/12/2019")
             % {"value": raw}
         )
+    match = _DATE_DAY_FIRST.fullmatch(raw)
+    if match is not None:
+        day, month, year = (int(part) for part in match.groups())
+        if 1 <= month <= 12:
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                pass  # no such day: the field words the refusal
+    elif raw == "":
+        return None
     try:
-        return _DATE.clean(text(value))
+        return _DATE.clean(raw)
     except forms.ValidationError as error:
         raise CellError(error.messages[0]) from error
 
@@ -455,6 +504,23 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
+_ROW_DIGITS = "0123456789"
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_letters_number(letters: str) -> int:
+    return column_index_from_string(letters)
+
+
+def _column_number(ref: str) -> int:
+    """The column of a cell reference ("C12" -> 3), as coordinate_to_tuple gives it, with the
+    few column letters of a sheet converted once each."""
+    letters = ref.rstrip(_ROW_DIGITS)
+    if not letters or letters == ref:
+        return coordinate_to_tuple(ref)[1]  # not a plain reference: openpyxl says why
+    return _column_letters_number(letters)
+
+
 def _lean_sheet(content: bytes, skip: str) -> "_Sheet | None":
     """The first data sheet read straight from its XML, values only: several times faster
     than openpyxl's cell objects on a large file. Numbers stay numbers (a date cell is its
@@ -488,15 +554,16 @@ def _lean_sheet(content: bytes, skip: str) -> "_Sheet | None":
                 parts += [t.text or "" for t in item.findall(f"{_MAIN}r/{_MAIN}t")]
                 strings.append("".join(parts))
         xml = archive.read(path)
+    root = ElementTree.fromstring(xml)  # noqa: S314
     rows: list[list] = []
-    for row in ElementTree.fromstring(xml).iter(f"{_MAIN}row"):  # noqa: S314
+    for row in root.iter(f"{_MAIN}row"):
         number = int(row.get("r") or len(rows) + 1)
         while len(rows) < number - 1:
             rows.append([])
         values: list = []
         for cell in row.iter(f"{_MAIN}c"):
             ref = cell.get("r")
-            column = coordinate_to_tuple(ref)[1] if ref else len(values) + 1
+            column = _column_number(ref) if ref else len(values) + 1
             values.extend([None] * (column - 1 - len(values)))
             kind, raw = cell.get("t", "n"), cell.findtext(f"{_MAIN}v")
             formula = cell.find(f"{_MAIN}f")
@@ -525,7 +592,7 @@ def _lean_sheet(content: bytes, skip: str) -> "_Sheet | None":
     sheet = _Sheet(title, rows)
     merges = [
         tuple(coordinate_to_tuple(ref) for ref in merge.get("ref", "").split(":"))
-        for merge in ElementTree.fromstring(xml).iter(f"{_MAIN}mergeCell")  # noqa: S314
+        for merge in root.iter(f"{_MAIN}mergeCell")
         if ":" in merge.get("ref", "")
     ]
     sheet.merge([(c1, r1, c2, r2) for (r1, c1), (r2, c2) in merges])
