@@ -8,14 +8,18 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from core.exports import FORMATS, file_response
 from core.money import format_billions, format_rate, format_vnd
-from dashboard import monitoring_charts, views
+from dashboard import monitoring_charts, monitoring_exports, views
 from dashboard.cache import memoized
 from dashboard.selectors import ProgrammeFilter
 from monitoring.consistency import (
@@ -201,13 +205,9 @@ def forecast_panel(
 def forecast_detail(request):
     """The forecast of a year: the method, the past years' curve, the expected rate per region,
     province and content area, and the schemes most at risk."""
-    visible = views._visible(request.user)
-    years = memoized(views._plan_years, None, visible)
-    query = views._query(request, views._default_year(years))
-    programme = query.programme
-    english = (get_language() or "vi").startswith("en")
-    on = views._measured_on(programme)
-    forecast = memoized(_forecast, programme, visible, on=on)
+    page = _ForecastPage.read(request)
+    programme, forecast, english = page.programme, page.forecast, page.english
+    years, query, visible = page.years, page.query, page.visible
     regions = _region_rows(forecast, programme, english)
     provinces = _province_rows(forecast, programme)
     areas = _area_rows(forecast, programme, english)
@@ -231,8 +231,85 @@ def forecast_detail(request):
         "filters": _filters(years, programme),
         "scoped": visible is not None,
         "quality_url": _page_url("dashboard:consistency", programme),
+        "exports": {
+            name: {
+                file_format: _export_url("dashboard:forecast-export", request, table, file_format)
+                for file_format in FORMATS
+            }
+            for name, table in FORECAST_TABLES.items()
+        },
     }
     return render(request, "dashboard/forecast_detail.html", context)
+
+
+@dataclasses.dataclass
+class _ForecastPage:
+    """What the forecast page and its files read from the request: one place, so that a file
+    has exactly the page's rows for the same query string."""
+
+    visible: object
+    years: list[int]
+    query: object
+    programme: ProgrammeFilter
+    on: datetime.date
+    forecast: Forecast
+    english: bool
+
+    @classmethod
+    def read(cls, request) -> "_ForecastPage":
+        visible = views._visible(request.user)
+        years = memoized(views._plan_years, None, visible)
+        query = views._query(request, views._default_year(years))
+        programme = query.programme
+        on = views._measured_on(programme)
+        return cls(
+            visible=visible,
+            years=years,
+            query=query,
+            programme=programme,
+            on=on,
+            forecast=memoized(_forecast, programme, visible, on=on),
+            english=(get_language() or "vi").startswith("en"),
+        )
+
+
+# The forecast page's tables that have a file: the schemes at risk, by province, by content area.
+# (The page's name for each, then the URL's.)
+FORECAST_TABLES = {"at_risk": "nguy-co", "provinces": "tinh", "areas": "noi-dung"}
+
+
+def _export_url(name: str, request, *args) -> str:
+    """The file of a table for the page's own query string."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    url = reverse(name, args=args)
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _stamped(source, request):
+    source.by = request.user.get_full_name() or request.user.username
+    source.generated = timezone.localtime()
+    return source
+
+
+@login_required
+@require_GET
+def forecast_export(request, table, file_format):
+    """One of the forecast page's tables as a file, with the rows the page shows."""
+    if table not in FORECAST_TABLES.values() or file_format not in FORMATS:
+        raise Http404
+    page = _ForecastPage.read(request)
+    programme, forecast = page.programme, page.forecast
+    if table == "nguy-co":
+        rows = _risk_rows(forecast.at_risk(AT_RISK_ON_PAGE))
+        source = monitoring_exports.risk_source(rows, programme, page.on)
+    elif table == "tinh":
+        rows = _province_rows(forecast, programme)
+        source = monitoring_exports.group_source(rows, programme, page.on, by_province=True)
+    else:
+        rows = _area_rows(forecast, programme, page.english)
+        source = monitoring_exports.group_source(rows, programme, page.on, by_province=False)
+    return file_response(_stamped(source, request), file_format)
 
 
 def _filters(years: list[int], programme: ProgrammeFilter) -> dict:
@@ -335,16 +412,7 @@ def consistency_detail(request):
                 ),
             }
         )
-    rows = []
-    if check:
-        rows = [
-            {
-                **row,
-                "url": reverse("projects:scheme-detail", args=[row["scheme_id"]]),
-                "facts": [(FACT_LABELS[name], _fact(value)) for name, value in row["facts"]],
-            }
-            for row in memoized(_failing, programme, visible, on=on, check=check)
-        ]
+    rows = _failing_page_rows(programme, visible, on, check) if check else []
     context = {
         "programme": programme,
         "errors": query.errors,
@@ -371,8 +439,40 @@ def consistency_detail(request):
         "on": on,
         "forecast_url": _page_url("dashboard:forecast", programme),
         "all_url": _page_url("dashboard:consistency", programme),
+        "exports": {
+            file_format: _export_url("dashboard:consistency-export", request, file_format)
+            for file_format in FORMATS
+        },
     }
     return render(request, "dashboard/consistency_detail.html", context)
+
+
+def _failing_page_rows(programme, visible, on: datetime.date, check: str) -> list[dict]:
+    """The rows failing `check` as the page lists them, facts in the page's formats."""
+    return [
+        {
+            **row,
+            "url": reverse("projects:scheme-detail", args=[row["scheme_id"]]),
+            "facts": [(FACT_LABELS[name], _fact(value)) for name, value in row["facts"]],
+        }
+        for row in memoized(_failing, programme, visible, on=on, check=check)
+    ]
+
+
+@login_required
+@require_GET
+def consistency_export(request, file_format):
+    """The rows failing the check the page shows (?check=), as a file."""
+    check = next((c for c in CHECKS if c.code == request.GET.get("check")), None)
+    if check is None or file_format not in FORMATS:
+        raise Http404
+    visible = views._visible(request.user)
+    years = memoized(views._plan_years, None, visible)
+    programme = views._query(request, views._default_year(years)).programme
+    on = views._measured_on(programme)
+    rows = _failing_page_rows(programme, visible, on, check.code)
+    source = monitoring_exports.failing_source(rows, check, rule_text(check), programme, on)
+    return file_response(_stamped(source, request), file_format)
 
 
 def _failing(programme, visible, on: datetime.date, check: str) -> list[dict]:

@@ -5,6 +5,7 @@ from submissions import progress_views, views
 app_name = "submissions"
 urlpatterns = [
     path("", views.scheme_list, name="scheme-list"),
+    path("xuat/<str:file_format>/", views.scheme_export, name="scheme-export"),
     path("tao-moi/", views.scheme_create, name="scheme-create"),
     path("<int:pk>/", views.scheme_detail, name="scheme-detail"),
     path("<int:pk>/sua/", views.scheme_edit, name="scheme-edit"),

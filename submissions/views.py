@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from core.exports import FORMATS, file_response
 from projects.models import Scheme
 from projects.permissions import schemes_visible_to
 from projects.workflow import allowed_transitions
 from submissions import services
+from submissions.exports import dossier_source
 from submissions.forms import (
     AttachmentForm,
     BaseCostLineFormSet,
@@ -80,8 +82,28 @@ def scheme_list(request):
     page = Paginator(dossiers.rows, PER_PAGE).get_page(request.GET.get("page"))
     for scheme in page.object_list:
         scheme.tone = TONE.get(scheme.status, "green")
-    context = {"dossiers": dossiers, "page": page}
+    tab = f"?tab={dossiers.current.key}"
+    context = {
+        "dossiers": dossiers,
+        "page": page,
+        "export_xlsx": reverse("submissions:scheme-export", args=["xlsx"]) + tab,
+        "export_csv": reverse("submissions:scheme-export", args=["csv"]) + tab,
+    }
     return render(request, "submissions/scheme_list.html", context)
+
+
+@login_required
+@require_GET
+def scheme_export(request, file_format):
+    """Every row of the tab the list shows; a unit's own schemes are few, so the file is
+    written at once."""
+    if file_format not in FORMATS:
+        raise Http404
+    _require_portal_user(request.user)
+    source = dossier_source(request.user, request.GET)
+    source.by = request.user.get_full_name() or request.user.username
+    source.generated = timezone.localtime()
+    return file_response(source, file_format)
 
 
 # A draft's form.

@@ -102,12 +102,30 @@ PAGES = {
     "export xlsx": ("/de-an/xuat/xlsx/?year=2019", _expect()),
     "inbox": ("/hop-thu/", _expect()),
     "portal: my schemes": ("/ho-so/", _expect(**PORTAL_LIST)),
+    "portal: my schemes export csv": ("/ho-so/xuat/csv/?tab=approved", _expect(**PORTAL_LIST)),
+    "portal: my schemes export xlsx": ("/ho-so/xuat/xlsx/?tab=approved", _expect(**PORTAL_LIST)),
     "portal: new scheme form": ("/ho-so/tao-moi/", _expect(**PORTAL_CREATE)),
     "portal: scheme dossier": ("/ho-so/{pk}/", _expect(**{TINH01: 404})),
     "portal: edit form": ("/ho-so/{pk}/sua/", _expect(**PORTAL_EDIT)),
     # Progress reports are filed while a scheme is under way: this approved one sends its own
     # province back to the dossier (the scheme under way: test_who_may_report_progress).
     "portal: progress report form": ("/ho-so/{pk}/bao-cao-tien-do/", _expect(**PORTAL_EDIT)),
+    "forecast: schemes at risk export csv": (
+        "/giam-sat/du-bao/xuat/nguy-co/csv/?year=2019&fund=national",
+        _expect(),
+    ),
+    "forecast: by province export xlsx": (
+        "/giam-sat/du-bao/xuat/tinh/xlsx/?year=2019&fund=national",
+        _expect(),
+    ),
+    "forecast: by content area export csv": (
+        "/giam-sat/du-bao/xuat/noi-dung/csv/?year=2019&fund=national",
+        _expect(),
+    ),
+    "consistency: failing rows export xlsx": (
+        "/giam-sat/nhat-quan/xuat/xlsx/?year=2019&fund=national&check=past_end",
+        _expect(),
+    ),
     "public summary API": ("/api/v1/summary/?year=2019", dict.fromkeys(USERS, 200)),
     # Recording the ledger: the agency's finance staff (ministry) for the national fund, the
     # province for its own local fund, the administrator; this scheme is national.
@@ -202,10 +220,19 @@ LISTS = ["/de-an/?year=2019", "/de-an/xuat/csv/?year=2019", "/hop-thu/"]
         "/de-an/xuat/csv/?year=2019",
         "/tai-chinh/xuat/csv/",
         "/api/v1/schemes/?year=2019",
+        "/ho-so/xuat/csv/?tab=approved",
+        "/giam-sat/du-bao/xuat/nguy-co/csv/?year=2019&fund=national&as_of=31/12/2019",
     ],
 )
 def test_lists_and_exports_show_only_what_the_user_may_see(client, world, url, user):
     response = _client(client, world, user).get(url)
+    if url.startswith("/ho-so/"):
+        # The portal lists the schemes the user's unit prepares: Thái Nguyên's own.
+        assert response.status_code == (403 if user == BO else 200)
+        if response.status_code == 200:
+            body = b"".join(response.streaming_content).decode("utf-8-sig")
+            assert ("KCQG-TN-1" in body) is (user == TINH19)
+        return
     if url.startswith("/tai-chinh/") and user in (TINH19, TINH01, IPC1):
         # The ledger is the ministry's for the national fund: the province and the regional
         # centre may not record against this national scheme, so it is not theirs to export.

@@ -32,6 +32,12 @@ def test_forecast_and_consistency_in_the_browser(demo, open_page):
     assert "Phương pháp" in page.locator("main").inner_text()
     assert page.locator("table.risk tbody tr").count() > 0
     screenshot(page, "forecast-2019-09-30")
+    risk = page.locator("article", has=page.locator("table.risk"))
+    risk.scroll_into_view_if_needed()
+    screenshot(page, "forecast-at-risk-export-links")
+    with page.expect_download() as download:
+        risk.get_by_role("link", name="Xuất Excel").click()
+    assert download.value.suggested_filename == "du-bao-de-an-nguy-co-2019.xlsx"
 
     page.goto("/giam-sat/nhat-quan/?year=2019&fund=national")
     assert "Chỉ số chất lượng dữ liệu" in page.locator("main").inner_text()
