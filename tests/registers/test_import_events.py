@@ -155,8 +155,9 @@ BAD_CELLS = [
         "ví dụ 31/12/2026.",
     ),
     (
-        {"Ngày bắt đầu": 44021},
-        "Dòng 2, cột 'Ngày bắt đầu': '44021' không phải ngày hợp lệ: viết ngày/tháng/năm, ví dụ "
+        # An Excel day number is a date (44021 is 09/07/2020); 123 is no date of an event.
+        {"Ngày bắt đầu": 123},
+        "Dòng 2, cột 'Ngày bắt đầu': '123' không phải ngày hợp lệ: viết ngày/tháng/năm, ví dụ "
         "31/12/2019",
     ),
     (

@@ -39,9 +39,7 @@ def test_vnd_field_reads_zero_and_small_amounts():
 
 
 def test_vnd_field_refuses_a_unit_other_than_dong_with_the_example():
-    assert errors_of(VNDField(), "1,5 tỷ") == [
-        "'1,5 tỷ' không phải số tiền hợp lệ"
-    ]
+    assert errors_of(VNDField(), "1,5 tỷ") == ["'1,5 tỷ' không phải số tiền hợp lệ"]
 
 
 @pytest.mark.parametrize("typed", ["1,5", "1.5", "2500000,50", "1.250.000,5"])
