@@ -39,7 +39,9 @@ def test_vnd_field_reads_zero_and_small_amounts():
 
 
 def test_vnd_field_refuses_a_unit_other_than_dong_with_the_example():
-    assert errors_of(VNDField(), "1,5 tỷ") == ["'1,5 tỷ' không phải số tiền hợp lệ"]
+    assert errors_of(VNDField(), "1,5 tỷ") == [
+        "'1,5 tỷ' không phải số tiền hợp lệ: nhập số đồng, ví dụ 1.250.000.000."
+    ]
 
 
 @pytest.mark.parametrize("typed", ["1,5", "1.5", "2500000,50", "1.250.000,5"])
@@ -58,7 +60,7 @@ def test_vnd_field_refuses_negative_amounts(typed):
 @pytest.mark.parametrize("typed", ["abc", "12a", "một tỷ", "1e9", "$100"])
 def test_vnd_field_refuses_letters(typed):
     [message] = errors_of(VNDField(), typed)
-    assert message == f"'{typed}' không phải số tiền hợp lệ"
+    assert message == f"'{typed}' không phải số tiền hợp lệ: nhập số đồng, ví dụ 1.250.000.000."
 
 
 @pytest.mark.parametrize("typed", ["1.25.000", "12.50.000.000", "1 25 000"])

@@ -287,7 +287,9 @@ def test_the_form_says_what_is_wrong_and_where(tn):
     assert ("Dòng kinh phí 1 – Kinh phí khuyến công hỗ trợ (đồng)", "#line-1") in where
     html = response.text
     assert "Chưa lưu được: có 4 chỗ cần sửa" in html
-    assert "&#x27;1,5 tỷ&#x27; không phải số tiền hợp lệ" in html
+    assert (
+        "&#x27;1,5 tỷ&#x27; không phải số tiền hợp lệ: nhập số đồng, ví dụ 1.250.000.000." in html
+    )
     assert "ví dụ 31/12/2026" in html
     assert "tháng 2 năm 2027 không có ngày 30" in html
     # What was typed is kept.
