@@ -8,6 +8,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.exports import FORMATS, file_response
+from core.exports import FORMATS, ExportSource, export_response, file_response
 from core.money import format_billions, format_rate, format_vnd
 from dashboard import monitoring_charts, monitoring_exports, views
 from dashboard.cache import memoized
@@ -459,20 +460,31 @@ def _failing_page_rows(programme, visible, on: datetime.date, check: str) -> lis
     ]
 
 
+def consistency_source(user, params) -> ExportSource:
+    """The rows failing the check that `params` names (?check=), for `user` and the page's query
+    string: the consistency page's file, written at once or by a worker (exports.registry)."""
+    check = next((c for c in CHECKS if c.code == params.get("check")), None)
+    if check is None:
+        raise ValidationError(
+            _("Không có phép kiểm tra “%(check)s”.") % {"check": params.get("check", "")}
+        )
+    visible = views._visible(user)
+    years = memoized(views._plan_years, None, visible)
+    programme = views.query_of(params, views._default_year(years)).programme
+    on = views._measured_on(programme)
+    rows = _failing_page_rows(programme, visible, on, check.code)
+    return monitoring_exports.failing_source(rows, check, rule_text(check), programme, on)
+
+
 @login_required
 @require_GET
 def consistency_export(request, file_format):
-    """The rows failing the check the page shows (?check=), as a file."""
-    check = next((c for c in CHECKS if c.code == request.GET.get("check")), None)
-    if check is None or file_format not in FORMATS:
+    """The rows failing the check the page shows (?check=), as a file; many rows are written by
+    a worker."""
+    if file_format not in FORMATS or request.GET.get("check") not in {c.code for c in CHECKS}:
         raise Http404
-    visible = views._visible(request.user)
-    years = memoized(views._plan_years, None, visible)
-    programme = views._query(request, views._default_year(years)).programme
-    on = views._measured_on(programme)
-    rows = _failing_page_rows(programme, visible, on, check.code)
-    source = monitoring_exports.failing_source(rows, check, rule_text(check), programme, on)
-    return file_response(_stamped(source, request), file_format)
+    source = _stamped(consistency_source(request.user, request.GET), request)
+    return export_response(source, file_format, table="consistency", params=request.GET)
 
 
 def _failing(programme, visible, on: datetime.date, check: str) -> list[dict]:

@@ -77,15 +77,19 @@ class Query:
 
 
 def _query(request, default_year: int, *, fields=None, known=None) -> Query:
-    """Read the programme from the query string. The fund defaults to the national one, the
-    map to the one in force at the year's end. Invalid parameters are reported and left out
-    rather than failing the page."""
-    params = request.GET.copy()
+    return query_of(request.GET, default_year, fields=fields, known=known)
+
+
+def query_of(given, default_year: int, *, fields=None, known=None) -> Query:
+    """Read the programme from a query string (a QueryDict). The fund defaults to the national
+    one, the map to the one in force at the year's end. Invalid parameters are reported and left
+    out rather than failing the page."""
+    params = given.copy()
     if fields is not None:
         params = type(params)(mutable=True)
         for name in fields:
-            if name in request.GET:
-                params[name] = request.GET[name]
+            if name in given:
+                params[name] = given[name]
     params.setdefault("fund", Fund.NATIONAL)
     errors: list[str] = []
     form = ProgrammeQuery(params, default_year=default_year, known=known)

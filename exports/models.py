@@ -25,6 +25,8 @@ class ExportJob(TimeStampedModel):
         DOSSIERS = "dossiers", _("Hồ sơ quy hoạch cụm công nghiệp")
         EVENTS = "events", _("Hội chợ, hội nghị")
         CONTRACTS = "contracts", _("Sổ giải ngân: hợp đồng")
+        PORTAL = "portal", _("Hồ sơ đề án của đơn vị")
+        CONSISTENCY = "consistency", _("Kiểm tra nhất quán: dòng không đạt")
 
     class Format(models.TextChoices):
         CSV = "csv", _("CSV")
@@ -46,7 +48,7 @@ class ExportJob(TimeStampedModel):
     query = models.TextField(_("bộ lọc (chuỗi truy vấn)"), blank=True, max_length=2000)
     file_format = models.CharField(_("định dạng"), max_length=4, choices=Format.choices)
     summary = models.TextField(_("bộ lọc và bản đồ (như in trong tệp)"), blank=True)
-    map_label = models.CharField(_("bản đồ tỉnh"), max_length=60, blank=True)
+    map_label = models.CharField(_("bản đồ tỉnh"), max_length=120, blank=True)
     row_count = models.PositiveIntegerField(_("số dòng"), default=0)
     rows_written = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
     status = models.CharField(

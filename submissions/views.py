@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from core.exports import FORMATS, file_response
+from core.exports import FORMATS, export_response
 from projects.models import Scheme
 from projects.permissions import schemes_visible_to
 from projects.workflow import allowed_transitions
@@ -95,15 +95,14 @@ def scheme_list(request):
 @login_required
 @require_GET
 def scheme_export(request, file_format):
-    """Every row of the tab the list shows; a unit's own schemes are few, so the file is
-    written at once."""
+    """Every row of the tab the list shows: at once, or by a worker when there are many."""
     if file_format not in FORMATS:
         raise Http404
     _require_portal_user(request.user)
     source = dossier_source(request.user, request.GET)
     source.by = request.user.get_full_name() or request.user.username
     source.generated = timezone.localtime()
-    return file_response(source, file_format)
+    return export_response(source, file_format, table="portal", params=request.GET)
 
 
 # A draft's form.

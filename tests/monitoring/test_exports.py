@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.dashboard.conftest import programme  # noqa: F401 - the known 2019 programme
 from tests.dashboard.test_views import _add_schemes
@@ -172,3 +173,59 @@ def test_query_count_is_fixed(client, ministry_user, programme, url):  # noqa: F
     _add_schemes(10, 100)
     assert _queries(client, url) == first
     assert first <= 12
+
+
+def test_many_failing_rows_are_written_by_a_worker_for_the_users_scope(
+    client,
+    programme,  # noqa: F811
+    ministry_user,
+    ha_noi_user,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    """Above KC_EXPORT_SYNC_LIMIT rows the file is a background job (run in-process here); the
+    worker lists the rows again for the job's user: Hà Nội's job has Hà Nội's row only."""
+    from exports.models import ExportJob
+
+    settings.KC_EXPORT_SYNC_LIMIT = 1
+    settings.MEDIA_ROOT = tmp_path
+    for user, expected in ((ministry_user, ["C", "D"]), (ha_noi_user, ["D"])):
+        client.force_login(user)
+        response = client.get(consistency_file("csv"))
+        if len(expected) == 1:  # one row: within the limit, at once
+            assert [line[0] for line in csv_rows(response)[2:]] == expected
+            continue
+        assert response.status_code == 302 and response.url.startswith(reverse("exports:job-new"))
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(
+                reverse("exports:job-new"),
+                {"table": "consistency", "format": "csv", "query": CHECK[1:]},
+            )
+        job = ExportJob.objects.get(user=user)
+        assert started.status_code == 302 and started.url == job.get_absolute_url()
+        job.refresh_from_db()
+        assert (job.status, job.row_count) == ("done", 2)
+        data = client.get(reverse("exports:job-download", args=[job.pk]))
+        lines = list(csv.reader(io.StringIO(b"".join(data.streaming_content).decode("utf-8-sig"))))
+        assert "Quá hạn chưa nghiệm thu" in lines[0][0]
+        assert [line[0] for line in lines[2:]] == expected
+    # The same job asked by Hà Nội's user is built from Hà Nội's rows only.
+    from exports.services import export_job_create, export_job_run
+
+    job = export_job_create(
+        user=ha_noi_user, table="consistency", file_format="csv", query=CHECK[1:]
+    )
+    job = export_job_run(job_id=job.pk)
+    assert (job.status, job.row_count) == ("done", 1)
+
+
+def test_a_job_for_an_unknown_check_is_refused(ministry_user, programme):  # noqa: F811
+    from django.core.exceptions import ValidationError
+
+    from exports.services import export_job_create
+
+    with pytest.raises(ValidationError, match="Không có phép kiểm tra “nope”"):
+        export_job_create(
+            user=ministry_user, table="consistency", file_format="csv", query="year=2019&check=nope"
+        )

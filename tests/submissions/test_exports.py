@@ -120,3 +120,39 @@ def test_the_export_costs_the_same_queries_with_twice_the_rows(tn):
     fill(3)
     assert measure() == queries
     assert queries <= 8, queries
+
+
+def test_many_rows_are_written_by_a_worker_with_the_units_own_rows(
+    tn, thai_nguyen_user, ministry_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Above KC_EXPORT_SYNC_LIMIT rows the button leads to a background job (run in-process
+    here) whose file has the tab's rows of the unit only; a user outside the portal gets an
+    empty file, never someone else's dossiers."""
+    from exports.models import ExportJob
+    from exports.services import export_job_create, export_job_run
+
+    settings.KC_EXPORT_SYNC_LIMIT = 2
+    settings.MEDIA_ROOT = tmp_path
+    fill(3)
+    fill(2, "01")
+    response = tn.get(export("xlsx"), {"tab": "draft"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("exports:job-new"))
+    with django_capture_on_commit_callbacks(execute=True):
+        started = tn.post(
+            reverse("exports:job-new"), {"table": "portal", "format": "xlsx", "query": "tab=draft"}
+        )
+    job = ExportJob.objects.get()
+    assert started.url == job.get_absolute_url()
+    job.refresh_from_db()
+    assert (job.status, job.user, job.row_count) == ("done", thai_nguyen_user, 3)
+    data = tn.get(reverse("exports:job-download", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(data.streaming_content))).active
+    body = list(sheet.iter_rows(values_only=True))[3:]
+    assert [row[0] for row in body] == page_codes(tn, "draft")
+    job = export_job_run(
+        job_id=export_job_create(
+            user=ministry_user, table="portal", file_format="csv", query="tab=draft"
+        ).pk
+    )
+    assert (job.status, job.row_count) == ("done", 0)
