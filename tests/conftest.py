@@ -1,13 +1,20 @@
 import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import translation
 
 from accounts.models import Role
+from khuyencong.celery import app
 from provinces.models import Province, ProvinceMap
 from tests import factories
 from tests.reference import load_reference
+
+ROOT = Path(__file__).resolve().parents[1]
 
 REQUIRE_SERVICES = os.environ.get("KC_REQUIRE_SERVICES") == "1"
 
@@ -55,6 +62,51 @@ def postgres_only():
         if REQUIRE_SERVICES:
             pytest.fail("KC_REQUIRE_SERVICES=1 but the test database is not PostgreSQL")
         pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture
+def celery_worker(postgres_only):
+    """A real Celery worker on a queue of its own, reading the test database (through
+    Redis: the tests that are about tasks)."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "khuyencong.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_QUEUE": queue,
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "khuyencong",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-l",
+            "warning",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def province(code: str, map_version: str = ProvinceMap.NEW_34) -> Province:

@@ -1,5 +1,5 @@
 """A large export through Redis to a real Celery worker writing the file from the same
-PostgreSQL database (the worker fixture of the notifications tests); the browser-side path is
+PostgreSQL database (the worker fixture in tests/conftest.py); the browser-side path is
 followed with the test client: export button, start page, progress JSON, download."""
 
 import csv
@@ -16,13 +16,12 @@ from accounts.models import Role
 from exports.models import ExportJob
 from tests.conftest import province
 from tests.factories import UserFactory
-from tests.notifications.test_worker import celery_worker  # noqa: F401 - the fixture
 from tests.projects.test_exports import INJECTION, make
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_builds_the_file(reference_data, celery_worker, client, settings):  # noqa: F811
+def test_a_real_worker_builds_the_file(reference_data, celery_worker, client, settings):
     settings.KC_EXPORT_SYNC_LIMIT = 1
     user = UserFactory(role=Role.PROVINCE, province=province("19"), username="tn-export")
     make("A-TN", amount=800, paid=800)

@@ -14,12 +14,11 @@ from imports.models import ImportBatch
 from projects.models import Scheme
 from tests.factories import AnnualPlanFactory, UserFactory
 from tests.imports import files
-from tests.notifications.test_worker import celery_worker  # noqa: F401 (a fixture)
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_checks_a_long_file(reference_data, celery_worker, client, settings):  # noqa: F811
+def test_a_real_worker_checks_a_long_file(reference_data, celery_worker, client, settings):
     settings.IMPORT_BACKGROUND_ROWS = 10
     plan = AnnualPlanFactory(year=2019)
     PlanBatch.objects.create(

@@ -1,5 +1,5 @@
 """The weekly warning through Redis to a real Celery worker writing to the same PostgreSQL
-database (the worker fixture of the notifications tests)."""
+database (the worker fixture in tests/conftest.py)."""
 
 import pytest
 
@@ -9,12 +9,11 @@ from notifications.models import Notification
 from tests.conftest import province
 from tests.factories import UserFactory
 from tests.monitoring.conftest import TY, approve
-from tests.notifications.test_worker import celery_worker  # noqa: F401 - the fixture
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_weekly_warning(reference_data, celery_worker):  # noqa: F811
+def test_a_real_worker_sends_the_weekly_warning(reference_data, celery_worker):
     UserFactory(role=Role.MINISTRY, username="cuc-worker", email="cuc@example.vn")
     UserFactory(
         role=Role.PROVINCE, province=province("19"), username="tn-worker", email="tn@example.vn"

@@ -1,18 +1,12 @@
 """One test with a real Celery worker: a committed decision goes through Redis to a worker
 process, which writes the inbox rows in the same PostgreSQL database and e-mails them."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from accounts.models import Role
-from khuyencong.celery import app
 from notifications.models import Notification
 from projects.models import Scheme
 from projects.services import scheme_transition
@@ -20,50 +14,6 @@ from provinces.models import Province
 from tests.factories import SchemeFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def celery_worker(postgres_only):
-    """A worker on a queue of its own, reading the test database."""
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("needs REDIS_URL")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "khuyencong.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_QUEUE": queue,
-    }
-    process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "khuyencong",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-l",
-            "warning",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    try:
-        yield process
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.services

@@ -2,18 +2,13 @@
 Redis, in the same PostgreSQL database, with the bytes this process makes from the same
 parameters; the monthly task sends the report to the subscribers."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Role
-from khuyencong.celery import app
 from reports import storage
 from reports.models import ReportDelivery, ReportIssue
 from reports.services import report_generate, report_request, subscription_set
@@ -22,50 +17,6 @@ from tests.factories import UserFactory
 from tests.reports.conftest import make_issue
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def celery_worker(postgres_only):
-    """A worker on a queue of its own, reading the test database."""
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("needs REDIS_URL")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "khuyencong.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_QUEUE": queue,
-    }
-    process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "khuyencong",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-l",
-            "warning",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    try:
-        yield process
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _wait_for(condition, worker, what: str, seconds: int = 90):
