@@ -320,6 +320,8 @@ class ContractsKind(ImportKind):
                 True,
                 _("Số hợp đồng hoặc quyết định giao nhiệm vụ"),
                 "12/HĐ-KCQG",
+                # The finance screen's export names it so: its file comes back in.
+                aliases=(_("Số hợp đồng / quyết định"),),
             ),
             Column(
                 "kind",
