@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -36,6 +38,21 @@ def test_a_good_key_reads_and_marks_its_last_use(client, world, ministry, minist
     assert token.last_used_at >= before
     # The history records who made the key, not each use.
     assert token.history.count() == 1
+
+
+def test_the_last_use_is_rewritten_at_most_once_a_minute(client, world, ministry, ministry_key):
+    token = ApiToken.objects.get(user=ministry)
+    assert client.get(URL, **bearer(ministry_key)).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert client.get(URL, **bearer(ministry_key)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first  # a second later: the row is left as it was
+    an_hour_ago = first - datetime.timedelta(hours=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=an_hour_ago)
+    assert client.get(URL, **bearer(ministry_key)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first
 
 
 def test_a_revoked_key_is_refused(client, world, ministry, ministry_key):
