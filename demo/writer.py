@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from budgets.models import Allocation, AnnualPlan, Contract, Disbursement, PlanBatch
 from demo.activities import ACTIVITIES
+from demo.progress import progress_reports
 from demo.schemes import Draft, area_number, content_list
 from demo.timeline import status_steps
 from demo.world import World
@@ -21,8 +22,11 @@ from establishments.models import Establishment
 from organisations.models import Organisation
 from projects.models import Scheme, SchemeStatusChange
 from provinces.models import ProvinceMap
+from submissions.models import ProgressReport
 
 BATCH_SIZE = 500
+# The demo users who decide, record or report (demo.users).
+DEMO_USERS = ("bo", "pheduyet", "ipc1", "tinh-19", "tinh-01")
 ENTRY_NOTES = {
     "advance": "Tạm ứng kinh phí khuyến công",
     "payment": "Thanh toán sau nghiệm thu",
@@ -162,7 +166,7 @@ def write(
     for entry in entries:
         entry.contract_id = entry.contract.pk
     _bulk(entries, Disbursement)
-    changes = _status_changes(built, schemes, batches, today)
+    changes, reports = _status_changes(world, built, schemes, batches, today)
     return {
         "establishments": len(establishments),
         "plans": len(plans),
@@ -172,6 +176,7 @@ def write(
         "contracts": len(contracts),
         "disbursements": len(entries),
         "status_changes": changes,
+        "progress_reports": reports,
     }
 
 
@@ -229,14 +234,26 @@ def _dated_as_given(model, name: str):
         field.auto_now_add = True
 
 
-def _status_changes(built, schemes: dict, batches: dict, today: datetime.date) -> int:
+def _reporter(world: World, draft: Draft, users: dict) -> User:
+    """Who enters the scheme's progress reports: the preparing unit's demo user, else the
+    ministry's (demo.progress)."""
+    if draft.unit == world.ipc1:
+        return users["ipc1"]
+    unit = draft.province.successor or draft.province
+    return users.get(f"tinh-{unit.code}", users["bo"])
+
+
+def _status_changes(
+    world: World, built, schemes: dict, batches: dict, today: datetime.date
+) -> tuple[int, int]:
     """One SchemeStatusChange per step of each approved scheme's life (demo.timeline), made by
-    the demo users who decide or record it; none when those users are missing."""
-    users = {u.username: u for u in User.objects.filter(username__in=("bo", "pheduyet"))}
-    if len(users) < 2:
-        return 0
+    the demo users who decide or record it, and the monthly progress reports due while it was
+    under way (demo.progress); none when those users are missing. (changes, reports)"""
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERS)}
+    if len(users) < len(DEMO_USERS):
+        return 0, 0
     zone = timezone.get_current_timezone()
-    rows = []
+    rows, reports = [], []
     for spec, drafts in built:
         for draft in drafts:
             batch = batches[(spec, draft.batch)]
@@ -248,6 +265,22 @@ def _status_changes(built, schemes: dict, batches: dict, today: datetime.date) -
                 spec.year,
                 today,
             )
+            for report in progress_reports(
+                draft.code, draft.ledger, steps, draft.start, draft.end, today
+            ):
+                reports.append(
+                    ProgressReport(
+                        scheme=schemes[draft],
+                        period_year=report.period.year,
+                        period_month=report.period.month,
+                        due_on=report.period.due_on,
+                        submitted_on=report.submitted_on,
+                        work_done=report.work_done,
+                        percent_complete=report.percent_complete,
+                        amount_spent=vnd(report.spent),
+                        reported_by=_reporter(world, draft, users),
+                    )
+                )
             for order, step in enumerate(steps):
                 at = datetime.datetime.combine(step.on, datetime.time(9, order), tzinfo=zone)
                 rows.append(
@@ -262,4 +295,5 @@ def _status_changes(built, schemes: dict, batches: dict, today: datetime.date) -
                 )
     with _dated_as_given(SchemeStatusChange, "at"):
         SchemeStatusChange.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    return len(rows)
+    _bulk(reports, ProgressReport)
+    return len(rows), len(reports)

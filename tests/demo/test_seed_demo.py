@@ -334,6 +334,52 @@ def test_status_history_leads_to_each_status(seeded):
     assert sum(on_31_12.values()) == 179
 
 
+def test_progress_reports_are_filed_as_the_rule_asks_with_a_few_late(seeded):
+    """The units reported every month due while their scheme was under way, by the 25th, with
+    the money spent from the ledger; the consistency check then finds only the few schemes
+    with a late month (about one in thirty), not every scheme under way."""
+    from monitoring.consistency import failing_rows
+    from monitoring.scope import Scope
+    from submissions.models import ProgressReport
+    from submissions.reporting import REPORTING
+
+    reports = ProgressReport.objects.all()
+    assert reports.count() > 1000
+    assert not reports.filter(submitted_on__gt=DEMO_TODAY).exists()
+    assert not reports.filter(percent_complete__gt=100).exists()
+    late = reports.filter(submitted_on__gt=F("due_on"))
+    late_schemes = late.values("scheme").distinct().count()
+    with_reports = reports.values("scheme").distinct().count()
+    assert 0 < late_schemes < with_reports / 10
+    # Every report says what the ledger had paid by the day it was sent.
+    spent = reports.annotate(
+        paid=Coalesce(
+            Subquery(
+                Disbursement.objects.filter(
+                    contract__allocation__scheme=OuterRef("scheme"),
+                    paid_on__lte=OuterRef("submitted_on"),
+                )
+                .order_by()
+                .values("contract__allocation__scheme")
+                .annotate(total=money_sum(Disbursement.signed_amount()))
+                .values("total")
+            ),
+            Value(Decimal(0)),
+        )
+    )
+    assert not spent.exclude(amount_spent=F("paid")).exists()
+    # The panel of the current year lists the late schemes only.
+    year = DEMO_TODAY.year
+    scope = Scope(year=year, on=DEMO_TODAY)
+    failing = {row["code"] for row in failing_rows(scope, None, "progress_late")}
+    current_late = set(
+        late.filter(scheme__plan_year=year, scheme__status__in=REPORTING).values_list(
+            "scheme__code", flat=True
+        )
+    )
+    assert failing == current_late
+
+
 # -- beneficiaries ---------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ LABELS = {
     "contracts": "hợp đồng/giao nhiệm vụ",
     "disbursements": "chứng từ giải ngân",
     "status_changes": "bước chuyển trạng thái",
+    "progress_reports": "báo cáo tiến độ",
 }
 
 
