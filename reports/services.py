@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.money import format_billions, format_rate
+from exports.models import ExportJob
 from provinces.models import Province, map_on
 from reports import storage
 from reports.models import ReportDelivery, ReportFund, ReportIssue, ReportSubscription
@@ -129,6 +130,22 @@ def report_generate(*, issue_id: int) -> ReportIssue | None:
     )
     issue.refresh_from_db()
     return issue
+
+
+def abandoned_work_fail(*, now: datetime.datetime) -> int:
+    """Mark failed the report issues and export jobs a worker took more than
+    KC_WORK_TIMEOUT_MINUTES ago and never finished (the worker died or was stopped: a task
+    that runs again finds them running and leaves them); the number marked. The user sees why
+    and asks again."""
+    before = now - datetime.timedelta(minutes=settings.KC_WORK_TIMEOUT_MINUTES)
+    message = _("Máy chủ dừng giữa chừng khi đang lập tệp. Hãy yêu cầu lại.")
+    reports = ReportIssue.objects.filter(
+        status=ReportIssue.Status.RUNNING, started_at__lt=before
+    ).update(status=ReportIssue.Status.FAILED, error=message, finished_at=now)
+    exports = ExportJob.objects.filter(
+        status=ExportJob.Status.RUNNING, started_at__lt=before
+    ).update(status=ExportJob.Status.FAILED, error=message, finished_at=now)
+    return reports + exports
 
 
 # -- The monthly report --------------------------------------------------------------------------

@@ -24,3 +24,10 @@ def monthly_report_send_task() -> int:
     from reports.services import monthly_report_send
 
     return monthly_report_send(today=timezone.localdate())
+
+
+@shared_task(name="reports.abandoned_work_fail")
+def abandoned_work_fail_task() -> int:
+    from reports.services import abandoned_work_fail
+
+    return abandoned_work_fail(now=timezone.now())

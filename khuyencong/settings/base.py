@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "exports.export_jobs_expire",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Reports and export files whose worker stopped half-way are marked failed.
+    "abandoned-work-sweep": {
+        "task": "reports.abandoned_work_fail",
+        "schedule": crontab(minute="*/10"),
+    },
     # The plan report as of the last day of the previous month, to the ministry's subscribers
     # (CELERY_TIMEZONE: 07:00 in Hà Nội).
     "report-monthly": {
@@ -267,6 +272,9 @@ KC_API_RATE = env("KC_API_RATE", "120/minute")
 KC_EXPORT_SYNC_LIMIT = int(env("KC_EXPORT_SYNC_LIMIT", "5000"))
 # Files built in the background are deleted this many days after they were asked for.
 KC_EXPORT_KEEP_DAYS = int(env("KC_EXPORT_KEEP_DAYS", "7"))
+# A report or export file still "being made" this many minutes after its worker took it was
+# abandoned (the worker stopped): it is marked failed, so the user can ask again.
+KC_WORK_TIMEOUT_MINUTES = int(env("KC_WORK_TIMEOUT_MINUTES", "30"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

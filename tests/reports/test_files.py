@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from reports import storage
@@ -150,3 +151,53 @@ def test_a_failure_is_recorded_with_its_reason(programme, media, monkeypatch):
     assert issue.status == ReportIssue.Status.FAILED
     assert "Không lập được báo cáo" in issue.error and "ValueError" in issue.error
     assert issue.pdf_path == ""
+
+
+def test_work_a_worker_abandoned_is_marked_failed_after_the_timeout(
+    programme, media, ministry_user, settings
+):
+    """A report or export file still running KC_WORK_TIMEOUT_MINUTES after its worker took it
+    was abandoned: the sweep marks it failed with the reason; newer or finished work is left."""
+    from exports.models import ExportJob
+    from reports.services import abandoned_work_fail
+
+    settings.KC_WORK_TIMEOUT_MINUTES = 30
+    now = timezone.now()
+    old, recent = now - datetime.timedelta(minutes=31), now - datetime.timedelta(minutes=29)
+    stuck = make_issue(status=ReportIssue.Status.RUNNING, started_at=old)
+    busy = make_issue(status=ReportIssue.Status.RUNNING, started_at=recent, year=2018)
+    waiting = make_issue(year=2017)
+
+    def job(started_at, status=ExportJob.Status.RUNNING):
+        return ExportJob.objects.create(
+            user=ministry_user,
+            table="schemes",
+            file_format="csv",
+            status=status,
+            started_at=started_at,
+            expires_at=now + datetime.timedelta(days=7),
+        )
+
+    stuck_job, busy_job = job(old), job(recent)
+
+    assert abandoned_work_fail(now=now) == 2
+
+    for record in (stuck, busy, waiting, stuck_job, busy_job):
+        record.refresh_from_db()
+    assert (stuck.status, stuck_job.status) == ("failed", "failed")
+    assert "dừng giữa chừng" in stuck.error and "dừng giữa chừng" in stuck_job.error
+    assert stuck.finished_at == now
+    assert (busy.status, waiting.status, busy_job.status) == ("running", "queued", "running")
+    # A task that runs again leaves the failed issue as it is.
+    assert report_generate(issue_id=stuck.pk) is None
+    assert abandoned_work_fail(now=now) == 0
+
+
+def test_the_beat_schedule_sweeps_abandoned_work_every_ten_minutes(settings):
+    from celery.schedules import crontab
+
+    from reports.tasks import abandoned_work_fail_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["abandoned-work-sweep"]
+    assert entry["task"] == abandoned_work_fail_task.name == "reports.abandoned_work_fail"
+    assert entry["schedule"] == crontab(minute="*/10")
