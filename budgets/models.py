@@ -714,4 +714,5 @@ class SchemeAwaitingApproval(Scheme):
         verbose_name_plural = pgettext_lazy("số nhiều", "đề án chờ phê duyệt")
 
 
+from budgets.rollup import YearRollup  # noqa: E402, F401  (the per-year rollup)
 from budgets.summary import AllocationMoney  # noqa: E402, F401  (the summary table)

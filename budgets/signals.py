@@ -15,6 +15,7 @@ from budgets.models import (
     Disbursement,
     PlanBatch,
 )
+from budgets.rollup import year_rollup_refresh
 from budgets.summary import AllocationMoney, allocation_money_refresh
 from projects.models import Scheme
 
@@ -50,11 +51,19 @@ def allocation_change_changed(sender, instance: AllocationChange, **kwargs) -> N
     allocation_money_refresh([instance.allocation_id])
 
 
+def _pairs(rows) -> set[tuple[int, int]]:
+    return set(rows.values_list("plan_year", "province_id").distinct())
+
+
 def plan_changed(sender, instance: AnnualPlan, **kwargs) -> None:
     if _changed(kwargs, "year", "fund"):
-        AllocationMoney.objects.filter(allocation__plan=instance).exclude(
+        rows = AllocationMoney.objects.filter(allocation__plan=instance).exclude(
             plan_year=instance.year, fund=instance.fund
-        ).update(plan_year=instance.year, fund=instance.fund)
+        )
+        before = _pairs(rows)
+        if before:
+            rows.update(plan_year=instance.year, fund=instance.fund)
+            year_rollup_refresh(before | {(instance.year, province) for _y, province in before})
 
 
 def batch_changed(sender, instance: PlanBatch, **kwargs) -> None:
@@ -66,9 +75,20 @@ def batch_changed(sender, instance: PlanBatch, **kwargs) -> None:
 
 def scheme_changed(sender, instance: Scheme, **kwargs) -> None:
     if _changed(kwargs, "province"):
-        AllocationMoney.objects.filter(scheme=instance).exclude(
+        rows = AllocationMoney.objects.filter(scheme=instance).exclude(
             province_id=instance.province_id
-        ).update(province_id=instance.province_id)
+        )
+        before = _pairs(rows)
+        if before:
+            rows.update(province_id=instance.province_id)
+            year_rollup_refresh(before | {(year, instance.province_id) for year, _p in before})
+
+
+def money_row_changed(sender, instance: AllocationMoney, **kwargs) -> None:
+    """A summary row deleted through the ORM (with its allocation or scheme: the refresh above
+    deletes its rows in SQL and refreshes the rollup itself)."""
+    if "created" not in kwargs:
+        year_rollup_refresh([(instance.plan_year, instance.province_id)])
 
 
 HANDLERS = {
@@ -80,4 +100,5 @@ HANDLERS = {
     AnnualPlan: plan_changed,
     PlanBatch: batch_changed,
     Scheme: scheme_changed,
+    AllocationMoney: money_row_changed,
 }

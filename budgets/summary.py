@@ -25,6 +25,7 @@ from budgets.models import (
     ContractAmendment,
     Disbursement,
 )
+from budgets.rollup import year_rollup_rebuild, year_rollup_refresh
 from core.models import MoneyField, TimeStampedModel
 from projects.models import (
     Fund,
@@ -184,13 +185,17 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
     )
 
 
-def _insert(allocations: models.QuerySet) -> None:
+def _insert(allocations: models.QuerySet) -> set[tuple[int, int]]:
+    """Insert the rows of `allocations`; returns their (plan year, province id) pairs."""
     sql, params = _source(allocations).query.sql_with_params()
     quote = connection.ops.quote_name
     table = quote(AllocationMoney._meta.db_table)
     columns = ", ".join(quote(c) for c in COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {sql} RETURNING plan_year, province_id", params
+        )
+        return {tuple(row) for row in cursor.fetchall()}
 
 
 def _insert_all() -> None:
@@ -270,17 +275,30 @@ def _insert_all() -> None:
 
 
 def allocation_money_refresh(allocation_ids: Iterable[int]) -> None:
-    """Recompute the rows of these allocations from the ledger (2 queries), dropping the rows
-    of those that no longer exist. Call it inside the transaction that changed them."""
+    """Recompute the rows of these allocations from the ledger, dropping the rows of those that
+    no longer exist, and the per-year rollup of their years and provinces (4 queries). Call it
+    inside the transaction that changed them."""
     ids = sorted(set(allocation_ids))
     if not ids:
         return
-    AllocationMoney.objects.filter(allocation_id__in=ids).delete()
-    _insert(Allocation.objects.filter(pk__in=ids))
+    quote = connection.ops.quote_name
+    table = quote(AllocationMoney._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE allocation_id IN ({marks}) "  # noqa: S608
+            "RETURNING plan_year, province_id",
+            ids,
+        )
+        before = {tuple(row) for row in cursor.fetchall()}
+    after = _insert(Allocation.objects.filter(pk__in=ids))
+    # The per-year rollup of the pairs the rows were in, before and after (2 queries).
+    year_rollup_refresh(before | after)
 
 
-def allocation_money_rebuild() -> int:
-    """Recompute the whole table from the ledger in one INSERT … SELECT; returns its rows."""
+def allocation_money_rebuild(*, rollup: bool = True) -> int:
+    """Recompute the whole table from the ledger in one INSERT … SELECT, then the per-year
+    rollup (unless `rollup` is false: a migration older than its table); returns its rows."""
     quote = connection.ops.quote_name
     table = quote(AllocationMoney._meta.db_table)
     with connection.cursor() as cursor:
@@ -291,6 +309,8 @@ def allocation_money_rebuild() -> int:
             for model in (Allocation, Contract, Disbursement):
                 cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
     _insert_all()
+    if rollup:
+        year_rollup_rebuild()
     summary_analyze()
     return AllocationMoney.objects.count()
 

@@ -38,6 +38,7 @@ from budgets.models import (
     Disbursement,
     money_sum,
 )
+from budgets.rollup import BOTH_FUNDS, YearRollup
 from budgets.summary import AllocationMoney
 from core.db import day_number
 from core.money import rate
@@ -226,10 +227,31 @@ class YearFigures:
 def programme_by_year(fund: str | None = None) -> list[YearFigures]:
     """The headline figures of every plan year, newest first (1 query whatever the years),
     each year's disbursement counted up to its own 31 December."""
-    rows = AllocationMoney.objects.order_by()
-    if fund:
-        rows = rows.filter(fund=fund)
-    return _figures_by_year(rows, fund or "all")
+    return _rollup_by_year(Q(), fund)
+
+
+def _rollup_by_year(condition: Q, fund: str | None) -> list[YearFigures]:
+    """_figures_by_year() of every summary row, or of those of some provinces (`condition` on
+    the province), from the per-year rollup: a few rows per year and province, whose figures
+    add up over provinces (budgets.rollup)."""
+    figures = (
+        YearRollup.objects.filter(condition, fund=fund or BOTH_FUNDS)
+        .order_by()
+        .values("plan_year")
+        .annotate(
+            budget=money_sum("budget"),
+            schemes_approved=Sum("schemes_approved"),
+            schemes_contracted=Sum("schemes_contracted"),
+            contracted=money_sum("contracted"),
+            disbursed=money_sum("disbursed"),
+            schemes_disbursed=Sum("schemes_disbursed"),
+        )
+        .order_by("-plan_year")
+    )
+    return [
+        YearFigures(year=row.pop("plan_year"), fund=fund or "all", summary=ProgrammeSummary(**row))
+        for row in figures
+    ]
 
 
 def figures_by_year(allocations: QuerySet[Allocation], fund: str = "all") -> list[YearFigures]:
@@ -655,6 +677,14 @@ def trend_by_year(
     programme: ProgrammeFilter, visible: QuerySet[Scheme] | None = None
 ) -> list[YearFigures]:
     """programme_by_year() for the programme's fund, region, province, content area and sector
-    (every year, not only the programme's), narrowed to what the user may see (1 query)."""
+    (every year, not only the programme's), narrowed to what the user may see (1 query). From
+    the per-year rollup when the filters are only of place (region, province) and the user
+    sees every scheme; otherwise from the summary rows (content areas and sectors overlap, and
+    a scope may be any set of schemes)."""
+    if visible is None and programme.content_area is None and programme.sector is None:
+        condition = Q()
+        for path, value in programme.scheme_q().children:
+            condition &= Q(**{_summary_path(path): value})
+        return _rollup_by_year(condition, programme.fund)
     rows = money_rows(programme, visible, every_year=True)
     return _figures_by_year(rows, programme.fund or "all")

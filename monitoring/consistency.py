@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -25,6 +26,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import (
     Coalesce,
@@ -38,10 +40,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import ZERO, AnnualPlan, Contract, Disbursement, money_sum
+from budgets.summary import AllocationMoney
 from core.db import EPOCH, DayNumber, day_number
 from monitoring.curve import to_rate
 from monitoring.scope import Scope, allocations_in, province_prefix
-from projects.models import Scheme, SchemeStatusChange, status_on
+from projects.models import Scheme, SchemeStatusChange, money_source, status_on
 from submissions import reporting
 from submissions.models import ProgressReport
 
@@ -192,11 +195,31 @@ class Failing:
 
 
 def _money_chain(scope: Scope, visible) -> Failing:
-    schemes = (
-        _in_scope_schemes(scope, visible)
-        .with_money(scope.on, plan_year=scope.year)
-        .filter(Q(disbursed__gt=F("contracted")) | Q(contracted__gt=F("approved")))
-    )
+    """Schemes whose year's money (with_money(on, plan_year)) breaks disbursed ≤ contracted ≤
+    approved. On the summary table the sums are grouped once for the year's rows rather than
+    probed four times per scheme; the failing schemes then get with_money's figures."""
+    in_scope = _in_scope_schemes(scope, visible)
+    schemes = in_scope.with_money(scope.on, plan_year=scope.year)
+    source = money_source(scope.on, scope.year)
+    broken = Q(disbursed__gt=F("contracted")) | Q(contracted__gt=F("approved"))
+    if source is None:
+        schemes = schemes.filter(broken)
+    else:
+        end = "_year_end" if source == "year_end" else ""
+        # with_money sums each scheme's rows of the plan year, whatever their fund or date.
+        sums = (
+            AllocationMoney.objects.filter(
+                plan_year=scope.year,
+                scheme__in=allocations_in(scope, visible).values("scheme_id"),
+            )
+            .order_by()
+            .values("scheme")
+            .annotate(
+                **{name: Sum(f"{name}{end}") for name in ("approved", "contracted", "disbursed")}
+            )
+            .filter(broken)
+        )
+        schemes = schemes.filter(pk__in=sums.values("scheme"))
     facts = {"approved": F("approved"), "contracted": F("contracted"), "disbursed": F("disbursed")}
     return Failing(schemes, "", facts)
 
@@ -469,12 +492,15 @@ def plan_envelopes(scope: Scope) -> list[PlanEnvelope]:
 
 def data_quality(scope: Scope, visible=None, *, with_plans: bool = False) -> Quality:
     """Per province of the display map: in-plan schemes, schemes failing each check, schemes
-    failing any, and the score (1 query: each check is an EXISTS on the scheme; 2 with the
-    plans' envelopes)."""
+    failing any, and the score (1 query; 2 with the plans' envelopes). Each check's failing
+    schemes are found once, as a set the database hashes, rather than probed scheme by scheme;
+    each flag appears once in the query (the database would compute a repeated one again)."""
     unit = province_prefix(scope)
     flags = {
-        f"fails_{code}": Exists(
-            failing.rows.filter(**{f"{failing.to_scheme}id": OuterRef("scheme_id")})
+        f"fails_{code}": Case(
+            When(scheme_id__in=failing.rows.values(f"{failing.to_scheme}id"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
         for code, failing in ((code, QUERIES[code](scope, visible)) for code in CHECK_CODES)
     }
@@ -487,33 +513,34 @@ def data_quality(scope: Scope, visible=None, *, with_plans: bool = False) -> Qua
             unit_short_name=F(f"{unit}__short_name"),
         )
         .annotate(**flags)
-        .order_by("scheme_id")
+        .values_list("scheme_id", "unit_code", "unit_map", "unit_short_name", *flags, named=False)
     )
     provinces: dict[tuple[str, str], ProvinceQuality] = {}
-    total = ProvinceQuality(code="", map_version=scope.display_map, short_name="")
+    total = ProvinceQuality(
+        code="", map_version=scope.display_map, short_name="", failing=dict.fromkeys(CHECK_CODES, 0)
+    )
     seen: set[int] = set()
-    for row in rows:
-        if row["scheme_id"] in seen:  # in two plans of the year (both funds)
+    for scheme_id, unit_code, unit_map, unit_short_name, *failed_flags in rows:
+        if scheme_id in seen:  # in two plans of the year (both funds)
             continue
-        seen.add(row["scheme_id"])
-        key = (row["unit_map"], row["unit_code"])
-        unit_quality = provinces.setdefault(
-            key,
-            ProvinceQuality(
-                code=row["unit_code"],
-                map_version=row["unit_map"],
-                short_name=row["unit_short_name"],
+        seen.add(scheme_id)
+        unit_quality = provinces.get((unit_map, unit_code))
+        if unit_quality is None:
+            unit_quality = provinces[(unit_map, unit_code)] = ProvinceQuality(
+                code=unit_code,
+                map_version=unit_map,
+                short_name=unit_short_name,
                 failing=dict.fromkeys(CHECK_CODES, 0),
-            ),
-        )
-        failed = [code for code in CHECK_CODES if row[f"fails_{code}"]]
-        for quality in (unit_quality, total):
-            quality.schemes += 1
-            for code in failed:
-                quality.failing[code] = quality.failing.get(code, 0) + 1
-            quality.failing_schemes += bool(failed)
-    for code in CHECK_CODES:
-        total.failing.setdefault(code, 0)
+            )
+        unit_quality.schemes += 1
+        total.schemes += 1
+        if any(failed_flags):
+            for code, failed in zip(CHECK_CODES, failed_flags, strict=True):
+                if failed:
+                    unit_quality.failing[code] += 1
+                    total.failing[code] += 1
+            unit_quality.failing_schemes += 1
+            total.failing_schemes += 1
     return Quality(
         on=scope.on,
         provinces=sorted(provinces.values(), key=lambda q: (q.map_version, q.code)),

@@ -36,8 +36,10 @@ from fractions import Fraction
 from django.db.models import (
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -51,7 +53,7 @@ from monitoring.curve import (
     to_money,
     to_rate,
 )
-from monitoring.schedule import planned_payments
+from monitoring.schedule import Dues, planned_dues
 from monitoring.scope import Scope, allocations_in, province_prefix
 from projects.models import Scheme, status_on
 
@@ -147,29 +149,23 @@ class Forecast:
 
     def at_risk(self, limit: int | None = 10) -> list[SchemeForecast]:
         """The schemes expected to leave the most money undisbursed, largest first."""
-        risky = [scheme for scheme in self.schemes if scheme.left > 0]
-        risky.sort(key=lambda scheme: (-scheme.left, scheme.code))
-        return risky if limit is None else risky[:limit]
+        lefts = ((scheme.left, scheme) for scheme in self.schemes)  # each computed once
+        risky = [(left, scheme) for left, scheme in lefts if left > 0]
+        risky.sort(key=lambda pair: (-pair[0], pair[1].code))
+        return [scheme for _left, scheme in (risky if limit is None else risky[:limit])]
 
 
 def _scheme_forecast(
-    row: dict, contracts: list[dict], plan: dict, scope: Scope, pace: Fraction
+    row: dict, contracts: list[dict], dues: dict[int, Dues], scope: Scope, pace: Fraction
 ) -> SchemeForecast:
     status = row["status_on"]
     budget = row["amount"]
     paid = sum((c["paid"] for c in contracts), Decimal(0))
     signed = sum((c["value"] for c in contracts), Decimal(0))
     ahead = overdue = after_year = Decimal(0)
-    on, year_end = scope.on, scope.year_end
     for contract in contracts:
-        due_now = due_by_year_end = Decimal(0)
-        for day, amount in plan[contract["id"]]:
-            if day <= on:
-                due_now += amount
-            if day <= year_end:
-                due_by_year_end += amount
-            else:
-                after_year += amount
+        due_now, due_by_year_end, due_after = dues[contract["id"]]
+        after_year += due_after
         ahead += max(due_by_year_end - max(due_now, contract["paid"]), Decimal(0))
         overdue += max(due_now - contract["paid"], Decimal(0))
     unsigned = max(budget - signed, Decimal(0))
@@ -227,7 +223,16 @@ def year_end_forecast(
     (unless `with_content_areas` is false) and one for the past years' curve (unless `history`
     is given, e.g. curve_from_cumulative() of rows a page already has)."""
     unit = province_prefix(scope)
-    entries = "signed__disbursements__"
+    # What each contract paid by `on`, summed per contract (an index range each) rather than
+    # joined and grouped: the rows stay one per contract, so the scheme's status on the day is
+    # read once per contract instead of once per ledger entry.
+    paid = (
+        Disbursement.objects.filter(contract=OuterRef("signed__id"), paid_on__lte=scope.on)
+        .order_by()
+        .values("contract")
+        .annotate(total=Sum(Disbursement.signed_amount()))
+        .values("total")
+    )
     rows = list(
         allocations_in(scope, visible)
         .annotate(
@@ -255,16 +260,7 @@ def year_end_forecast(
             unit_name=F(f"{unit}__name"),
             # The status the scheme had on the day: one stopped later was still running then.
             status_on=status_on(scope.on, "scheme__"),
-        )
-        .annotate(
-            paid=Coalesce(
-                Sum(
-                    Disbursement.signed_amount(entries),
-                    filter=Q(**{f"{entries}paid_on__lte": scope.on}),
-                ),
-                ZERO,
-                output_field=ZERO.output_field,
-            )
+            paid=Coalesce(Subquery(paid), ZERO, output_field=ZERO.output_field),
         )
         .order_by("scheme__code", "pk", "signed__id")
     )
@@ -288,9 +284,9 @@ def year_end_forecast(
                 }
             )
     contracts = [contract for group in by_allocation.values() for contract in group]
-    plan = planned_payments(contracts, plan_year=scope.year)
+    dues = planned_dues(contracts, plan_year=scope.year, on=scope.on)
     schemes = [
-        _scheme_forecast(row, by_allocation[pk], plan, scope, pace)
+        _scheme_forecast(row, by_allocation[pk], dues, scope, pace)
         for pk, row in allocations.items()
     ]
 

@@ -74,3 +74,77 @@ def planned_payments(contracts: Iterable[dict], *, plan_year: int) -> dict[int, 
         or linear_tranches(row["signed_on"], row["value"], deadline)
         for row in rows
     }
+
+
+# What is due by a day, without listing the tranches: the forecast asks it of every contract of
+# a year (tens of thousands at national scale).
+
+Dues = tuple[Decimal, Decimal, Decimal]
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def linear_due_by(
+    signed_on: datetime.date, value: Decimal, deadline: datetime.date, day: datetime.date
+) -> Decimal:
+    """The sum of linear_tranches(signed_on, value, deadline) due by `day`: the cumulative
+    amount of the last month's end reached by `day` (the cumulative never decreases)."""
+    value = Decimal(value)
+    if signed_on >= deadline:
+        return value if signed_on <= day else Decimal(0)
+    if day >= deadline:
+        return value
+    if day < _month_end(signed_on):
+        return Decimal(0)
+    # The last month's end reached by `day` (before the deadline, which `day` has not reached).
+    month_end = _month_end(day)
+    if month_end != day:
+        month_end = day.replace(day=1) - datetime.timedelta(days=1)
+    start, duration = day_number(signed_on), day_number(deadline) - day_number(signed_on)
+    return value * (day_number(month_end) - start) // duration
+
+
+def _dues(tranches: list[Tranche], on: datetime.date, year_end: datetime.date) -> Dues:
+    due_now = due_by_year_end = after_year = Decimal(0)
+    for day, amount in tranches:
+        if day <= on:
+            due_now += amount
+        if day <= year_end:
+            due_by_year_end += amount
+        else:
+            after_year += amount
+    return due_now, due_by_year_end, after_year
+
+
+def planned_dues(
+    contracts: Iterable[dict], *, plan_year: int, on: datetime.date
+) -> dict[int, Dues]:
+    """{contract id: (due by `on`, due by 31 December, due after it)} of planned_payments()
+    (same query), the linear schedules summed without being listed."""
+    rows = list(contracts)
+    if not rows:
+        return {}
+    deadline = datetime.date(plan_year, 12, 31)
+    scheduled: dict[int, list[Tranche]] = {}
+    tranches = (
+        ContractTranche.objects.filter(contract__allocation__plan__year=plan_year)
+        .order_by("contract_id", "due_on", "number")
+        .values_list("contract_id", "due_on", "amount")
+    )
+    for contract_id, due_on, amount in tranches:
+        scheduled.setdefault(contract_id, []).append((due_on, amount))
+    dues = {}
+    for row in rows:
+        own = scheduled.get(row["id"])
+        if own:
+            dues[row["id"]] = _dues(own, on, deadline)
+            continue
+        signed_on, value = row["signed_on"], Decimal(row["value"])
+        if signed_on >= deadline:  # due at once, in full, on the day of signature
+            dues[row["id"]] = _dues([(signed_on, value)], on, deadline)
+        else:  # every tranche falls due by the deadline, 31 December
+            dues[row["id"]] = (linear_due_by(signed_on, value, deadline, on), value, Decimal(0))
+    return dues

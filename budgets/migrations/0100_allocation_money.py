@@ -33,7 +33,7 @@ def fill_summary(apps, schema_editor):
         return
     from budgets.summary import allocation_money_rebuild  # noqa: PLC0415
 
-    allocation_money_rebuild()
+    allocation_money_rebuild(rollup=False)  # its table comes in 0300_year_rollup
 
 
 class Migration(migrations.Migration):

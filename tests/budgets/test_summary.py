@@ -13,6 +13,7 @@ from django.utils import timezone
 
 import projects.models
 from budgets.models import Allocation, Contract, Disbursement
+from budgets.rollup import YearRollup, year_rollup_rebuild
 from budgets.services import allocation_set, contract_sign, disbursement_record
 from budgets.summary import AllocationMoney, allocation_money_rebuild, allocation_money_refresh
 from projects.models import Scheme
@@ -104,7 +105,44 @@ def assert_summary_matches_ledger() -> int:
     for allocation in allocations:
         row = {name: rows[allocation.pk][name] for name in FIGURES}
         assert row == expected_row(allocation), allocation
+    assert_rollup_matches_summary()
     return len(rows)
+
+
+def assert_rollup_matches_summary() -> None:
+    """The per-year rollup holds, per (year, fund or both, province), the year-end figures of
+    the summary rows, each scheme counted once."""
+    expected: dict[tuple, dict] = {}
+    for row in AllocationMoney.objects.values():
+        for fund in (row["fund"], ""):
+            key = (row["plan_year"], fund, row["province_id"])
+            figures = expected.setdefault(
+                key,
+                {"budget": 0, "contracted": 0, "disbursed": 0, "a": set(), "c": set(), "d": set()},
+            )
+            figures["budget"] += row["approved_year_end"]
+            figures["contracted"] += row["contracted_year_end"]
+            figures["disbursed"] += row["disbursed_year_end"]
+            figures["a"].add(row["scheme_id"])
+            if row["contracted_year_end"] > 0:
+                figures["c"].add(row["scheme_id"])
+            if row["disbursed_year_end"] > 0:
+                figures["d"].add(row["scheme_id"])
+    actual = {
+        (r.plan_year, r.fund, r.province_id): (
+            r.budget,
+            r.contracted,
+            r.disbursed,
+            r.schemes_approved,
+            r.schemes_contracted,
+            r.schemes_disbursed,
+        )
+        for r in YearRollup.objects.all()
+    }
+    assert actual == {
+        key: (f["budget"], f["contracted"], f["disbursed"], len(f["a"]), len(f["c"]), len(f["d"]))
+        for key, f in expected.items()
+    }
 
 
 def _random_programme(rng: random.Random) -> None:
@@ -218,12 +256,21 @@ def test_summary_follows_the_copied_columns(db):
     batch.decision_date = D(2019, 2, 2)
     batch.save()
     assert_summary_matches_ledger()
+    plan = allocation.plan
+    plan.fund = "local" if plan.fund == "national" else "national"
+    plan.save()
+    assert_summary_matches_ledger()
+    assert YearRollup.objects.filter(plan_year=plan.year, fund=plan.fund).exists()
 
 
 def test_rebuild_and_refresh_give_the_same_rows(db):
     _random_programme(random.Random(6))
     AllocationMoney.objects.all().delete()
+    assert not YearRollup.objects.exists()  # the rows deleted took their years with them
     assert allocation_money_rebuild() == 8
+    assert_summary_matches_ledger()
+    YearRollup.objects.all().delete()
+    year_rollup_rebuild()
     assert_summary_matches_ledger()
     AllocationMoney.objects.all().delete()
     allocation_money_refresh(Allocation.objects.values_list("pk", flat=True))

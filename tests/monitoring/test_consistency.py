@@ -5,10 +5,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from budgets.models import Disbursement
-from monitoring.consistency import data_quality, failing_rows
+from monitoring.consistency import CHECK_CODES, data_quality, failing_rows
 from projects.models import Scheme, SchemeStatusChange
 from projects.permissions import schemes_visible_to
 from tests.conftest import province
@@ -34,6 +35,12 @@ def test_money_chain(db):
     pay(contract, 600 * TRIEU, D(2021, 4, 1), ADVANCE)
     pay(contract, 500 * TRIEU, D(2021, 9, 1))
     assert codes("money_chain") == ["X", "Z"]
+    # On 31/12 and from today on, the summary table answers: the same schemes and figures.
+    for on in (D(2021, 12, 31), timezone.localdate()):
+        assert codes("money_chain", on=on) == ["X", "Z"]
+        assert failing_rows(scope(2021, on), None, "money_chain") == failing_rows(
+            scope(2021, LATER), None, "money_chain"
+        )
     # On 30/06 Z had paid only 600 triệu of its 1 tỷ.
     assert codes("money_chain", on=D(2021, 6, 30)) == ["X"]
     row = failing_rows(scope(2021, LATER), None, "money_chain")[1]
@@ -156,6 +163,23 @@ def test_score_per_province(mixed, django_assert_num_queries):
     assert quality.total.schemes == 4
     assert quality.total.score == Decimal("75.00")
     assert [plan.ok for plan in quality.plans] == [True]
+
+
+def test_the_score_counts_the_failing_rows_schemes(mixed):
+    """Each check's count is the number of distinct schemes among its failing rows, per
+    province and in total, and a scheme failing several checks fails once."""
+    on = D(2021, 6, 30)
+    quality = data_quality(scope(2021, on))
+    failing: dict[str, set[int]] = {}
+    for check in CHECK_CODES:
+        rows = failing_rows(scope(2021, on), None, check)
+        failing[check] = {row["scheme_id"] for row in rows}
+        assert quality.total.failing[check] == len(failing[check])
+        for unit in quality.provinces:
+            in_unit = {row["scheme_id"] for row in rows if row["unit_code"] == unit.code}
+            assert unit.failing[check] == len(in_unit)
+    assert quality.total.failing_schemes == len(set().union(*failing.values()))
+    assert quality.total.failing_schemes > 0
 
 
 def test_a_province_user_sees_only_its_rows(mixed):

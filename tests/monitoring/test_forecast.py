@@ -7,7 +7,7 @@ from fractions import Fraction
 from budgets.models import ContractTranche
 from monitoring.curve import completed_months, curve_from_cumulative, history_curve
 from monitoring.forecast import year_end_forecast
-from monitoring.schedule import linear_tranches, planned_payments
+from monitoring.schedule import linear_due_by, linear_tranches, planned_dues, planned_payments
 from projects.models import Scheme
 from tests.monitoring.conftest import TRIEU, TY, D, approve, pay, scope, sign
 
@@ -166,6 +166,52 @@ def test_a_contract_with_its_own_schedule_is_forecast_on_it(half_by_june):
     (scheme,) = forecast.schemes
     assert scheme.expected == 314 * TRIEU
     assert scheme.reasons == (("behind", 100 * TRIEU),)
+
+
+def _days_around(year: int) -> list[datetime.date]:
+    """Every month's first and last day of the year and of its neighbours' edges."""
+    days = [D(year - 1, 12, 30), D(year - 1, 12, 31), D(year + 1, 1, 1)]
+    for month in range(1, 13):
+        first = D(year, month, 1)
+        days += [first, first + datetime.timedelta(days=14), first - datetime.timedelta(days=1)]
+    return days
+
+
+def test_what_is_due_by_a_day_is_the_sum_of_the_listed_tranches():
+    deadline = D(2021, 12, 31)
+    signatures = [D(2020, 11, 5), D(2021, 1, 1), D(2021, 1, 31), D(2021, 2, 28), D(2021, 3, 17)]
+    signatures += [D(2021, 11, 30), D(2021, 12, 1), D(2021, 12, 31), D(2022, 1, 3)]
+    values = [Decimal(0), Decimal(7), 364 * TRIEU, Decimal(1_000_000_007), Decimal(999_999_999_999)]
+    for signed_on in signatures:
+        for value in values:
+            tranches = linear_tranches(signed_on, value, deadline)
+            for day in [*_days_around(2021), signed_on, signed_on - datetime.timedelta(days=1)]:
+                listed = sum((amount for due, amount in tranches if due <= day), Decimal(0))
+                assert linear_due_by(signed_on, value, deadline, day) == listed, (signed_on, day)
+
+
+def test_planned_dues_sum_the_planned_payments(db):
+    own = sign(approve(year=2021, budget=364 * TRIEU, code="O"), 364 * TRIEU, D(2021, 1, 1))
+    ContractTranche.objects.create(
+        contract=own, number=1, due_on=D(2021, 3, 31), amount=200 * TRIEU
+    )
+    ContractTranche.objects.create(
+        contract=own, number=2, due_on=D(2022, 1, 31), amount=164 * TRIEU
+    )
+    linear = sign(approve(year=2021, budget=TY, code="L"), TY, D(2021, 2, 10))
+    late = sign(approve(year=2021, budget=TY, code="T"), TY, D(2022, 1, 3))
+    rows = [{"id": c.pk, "signed_on": c.signed_on, "value": c.value} for c in (own, linear, late)]
+    plan = planned_payments(rows, plan_year=2021)
+    for on in _days_around(2021):
+        expected = {
+            pk: (
+                sum((a for day, a in tranches if day <= on), Decimal(0)),
+                sum((a for day, a in tranches if day <= D(2021, 12, 31)), Decimal(0)),
+                sum((a for day, a in tranches if day > D(2021, 12, 31)), Decimal(0)),
+            )
+            for pk, tranches in plan.items()
+        }
+        assert planned_dues(rows, plan_year=2021, on=on) == expected, on
 
 
 def _stop(allocation, on: datetime.date) -> None:
