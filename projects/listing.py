@@ -81,7 +81,9 @@ def list_totals(rows: QuerySet) -> ListTotals:
     )
 
 
-def page_keys(queryset: QuerySet, bottom: int, top: int) -> list:
-    """The keys of the ordered rows `bottom` to `top`, computed once per data version."""
+def page_keys(queryset: QuerySet, bottom: int, top: int) -> tuple[list, tuple]:
+    """The keys of the ordered rows `bottom` to `top`, computed once per data version, and the
+    cache key part that names them (for the rows written from them)."""
     keys = queryset.values_list("pk", flat=True)[bottom:top]
-    return cached(("scheme-list-keys", query_key(keys)), lambda: list(keys))
+    part = ("scheme-list-keys", query_key(keys))
+    return cached(part, lambda: list(keys)), part

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2.rows import BoundRows
@@ -81,11 +82,26 @@ class CountedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        keys = page_keys(queryset, bottom, top)
-        page_rows = BoundRows(
-            data=queryset.filter(pk__in=keys), table=rows.table, pinned_data=rows.pinned_data
+        keys, rows.table.rows_key = page_keys(queryset, bottom, top)
+        page_rows = PageRows(
+            data=queryset.filter(pk__in=keys),
+            table=rows.table,
+            pinned_data=rows.pinned_data,
+            length=len(keys),
         )
         return self._get_page(page_rows, number, self)
+
+
+class PageRows(BoundRows):
+    """A page's rows that know their number from their keys: the page's length is asked for
+    by the pager, and must not read the rows when the table's body comes from the cache."""
+
+    def __init__(self, *args, length: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length = length
+
+    def __len__(self):
+        return self.length
 
 
 def _query_without(request, *names: str) -> str:
@@ -143,13 +159,15 @@ def _choice_lists(user, visible, display_map: str, current_year: int) -> dict:
     return cached((*parts, current_year), build)
 
 
-def _options(choices, chosen) -> str:
+def _options(choices, chosen) -> SafeString:
     """<option> elements for (value, label) pairs, `chosen` selected: written here rather than
     by a template loop over the 63 provinces and the units, with an {% if %} for each."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, " selected" if value == chosen else "", label) for value, label in choices),
+    return SafeString(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
     )
 
 
@@ -166,13 +184,9 @@ def _filter_choices(request, visible, display_map: str, programme) -> dict:
         "years": years,
         "year_options": _options(((str(y), str(y)) for y in years), str(year)),
         "region_options": _options(lists["regions"], current.get("region")),
-        "province_options": format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, " selected" if pk == chosen_province else "", name)
-                for code, name, pk in lists["provinces"]
-            ),
+        "province_options": _options(
+            ((code, name) for code, name, _pk in lists["provinces"]),
+            next((code for code, _, pk in lists["provinces"] if pk == chosen_province), None),
         ),
         "area_options": format_html_join(
             "",
