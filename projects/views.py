@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2.rows import BoundRows
@@ -17,11 +19,18 @@ from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import export_response, refusal
 from core.money import format_number
 from core.text import fold
+from dashboard.cache import cached
 from dashboard.forms import ALL_FUNDS
 from dashboard.selectors import ProgrammeFilter
 from projects import exports
 from projects.filters import SchemeFilter, active_filters
-from projects.listing import implementing_units, read_listing
+from projects.listing import (
+    implementing_units,
+    list_totals,
+    page_keys,
+    query_key,
+    read_listing,
+)
 from projects.models import Fund, Scheme
 from projects.permissions import provinces_visible_to, schemes_visible_to
 from projects.selectors import (
@@ -32,7 +41,6 @@ from projects.selectors import (
     scheme_get_for_page,
     scheme_money_chain,
     scheme_status_timeline,
-    scheme_totals,
 )
 from projects.tables import STATUS_TONE, SchemeTable
 from provinces.models import ProvinceMap, Region
@@ -74,11 +82,26 @@ class CountedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
-        page_rows = BoundRows(
-            data=queryset.filter(pk__in=keys), table=rows.table, pinned_data=rows.pinned_data
+        keys, rows.table.rows_key = page_keys(queryset, bottom, top)
+        page_rows = PageRows(
+            data=queryset.filter(pk__in=keys),
+            table=rows.table,
+            pinned_data=rows.pinned_data,
+            length=len(keys),
         )
         return self._get_page(page_rows, number, self)
+
+
+class PageRows(BoundRows):
+    """A page's rows that know their number from their keys: the page's length is asked for
+    by the pager, and must not read the rows when the table's body comes from the cache."""
+
+    def __init__(self, *args, length: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length = length
+
+    def __len__(self):
+        return self.length
 
 
 def _query_without(request, *names: str) -> str:
@@ -107,28 +130,78 @@ def _map_switch(request, programme: ProgrammeFilter) -> str:
     return params.urlencode()
 
 
-def _filter_choices(request, visible, display_map: str, year: int | None) -> dict:
-    """What the filter form offers (one query each)."""
-    provinces = sorted(
-        provinces_visible_to(request.user).on_map(display_map), key=lambda p: fold(p.short_name)
+def _choice_lists(user, visible, display_map: str, current_year: int) -> dict:
+    """The filter form's lists that come from the data (one query each) as plain (value, label)
+    pairs, cached under the data version, the user's scope and the map: reference rows and the
+    years and implementing units of the schemes the user may see."""
+    provinces = provinces_visible_to(user).on_map(display_map)
+
+    def build() -> dict:
+        areas: dict = {}
+        for area in ContentArea.objects.select_related("content_list"):
+            label = f"{area.number}. {area.short_name}"
+            group = (area.content_list_id, area.content_list.name)
+            areas.setdefault(group, []).append((area.code, label))
+        units = implementing_units(visible).values_list("pk", "name")
+        return {
+            "provinces": [
+                (province.code, province.short_name, province.pk)
+                for province in sorted(provinces, key=lambda p: fold(p.short_name))
+            ],
+            "content_lists": [(name, choices) for (_pk, name), choices in areas.items()],
+            "years": list_years(visible, current_year),
+            "regions": list(Region.objects.values_list("code", "name")),
+            "sectors": list(Sector.objects.values_list("code", "short_name")),
+            "units": [(str(pk), name) for pk, name in sorted(units, key=lambda u: fold(u[1]))],
+        }
+
+    parts = ("scheme-list-choices", query_key(visible.values("pk")), query_key(provinces))
+    return cached((*parts, current_year), build)
+
+
+def _options(choices, chosen) -> SafeString:
+    """<option> elements for (value, label) pairs, `chosen` selected: written here rather than
+    by a template loop over the 63 provinces and the units, with an {% if %} for each."""
+    return SafeString(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
     )
-    areas: dict = {}
-    for area in ContentArea.objects.select_related("content_list"):
-        areas.setdefault(area.content_list, []).append(area)
-    years = list_years(visible, timezone.localdate().year)
+
+
+def _filter_choices(request, visible, display_map: str, programme) -> dict:
+    """What the filter form offers, its lists written as <option> elements."""
+    lists = _choice_lists(request.user, visible, display_map, timezone.localdate().year)
+    years = lists["years"]
+    year = programme.year if programme else None
     if year is not None and year not in years:
         years = sorted([*years, year], reverse=True)
+    current = request.GET
+    chosen_province = programme.province.pk if programme and programme.province else None
     return {
         "years": years,
+        "year_options": _options(((str(y), str(y)) for y in years), str(year)),
+        "region_options": _options(lists["regions"], current.get("region")),
+        "province_options": _options(
+            ((code, name) for code, name, _pk in lists["provinces"]),
+            next((code for code, _, pk in lists["provinces"] if pk == chosen_province), None),
+        ),
+        "area_options": format_html_join(
+            "",
+            '<optgroup label="{}">{}</optgroup>',
+            (
+                (name, _options(areas, current.get("content_area")))
+                for name, areas in lists["content_lists"]
+            ),
+        ),
+        "sector_options": _options(lists["sectors"], current.get("sector")),
+        "unit_options": _options(lists["units"], current.get("implementing_unit")),
         "funds": [(ALL_FUNDS, _("Cả hai nguồn")), *Fund.choices],
-        "regions": list(Region.objects.all()),
-        "provinces": provinces,
-        "content_lists": list(areas.items()),
-        "sectors": list(Sector.objects.all()),
         "kinds": Scheme.Kind.choices,
         "statuses": Scheme.Status.choices,
         "stages": Stage.choices,
-        "units": sorted(implementing_units(visible), key=lambda unit: fold(unit.name)),
         "yes_no": [
             {
                 "name": name,
@@ -159,13 +232,13 @@ def scheme_list(request):
         "programme": programme,
         "display_map": display_map,
         "map_label": ProvinceMap(display_map).label,
-        **_filter_choices(request, visible, display_map, programme and programme.year),
+        **_filter_choices(request, visible, display_map, programme),
     }
     if errors:
         return render(request, "projects/scheme_list.html", context, status=400)
 
     rows = listing.filterset.qs
-    totals = scheme_totals(rows)
+    totals = list_totals(rows)
     table = SchemeTable(
         rows,
         province_map=display_map,
