@@ -7,8 +7,9 @@ the expressions of `projects.models.ledger_money`, the very ones `SchemeQuerySet
 uses on its ledger path, so that the two cannot disagree. The signal handlers (budgets.apps)
 recompute an allocation's row in the transaction that saved or deleted one of its allocation,
 contracts or ledger entries; bulk writes (seed_demo, generate_synthetic) call
-`allocation_money_refresh()` or `allocation_money_rebuild()` when they are done, and the
-`rebuild_money_summary` command repairs the whole table."""
+`allocation_money_refresh()` or `allocation_money_rebuild()` when they are done, the bulk
+approval of new schemes (budgets.bulk) `allocation_money_create()`, whose rows have nothing in
+the ledger yet, and the `rebuild_money_summary` command repairs the whole table."""
 
 from collections.abc import Iterable
 
@@ -25,6 +26,7 @@ from budgets.models import (
     ContractAmendment,
     Disbursement,
 )
+from core.db import CHUNK, insert_select
 from core.models import MoneyField, TimeStampedModel
 from projects.models import (
     Fund,
@@ -277,6 +279,47 @@ def allocation_money_refresh(allocation_ids: Iterable[int]) -> None:
         return
     AllocationMoney.objects.filter(allocation_id__in=ids).delete()
     _insert(Allocation.objects.filter(pk__in=ids))
+
+
+def allocation_money_create(allocation_ids: Iterable[int]) -> None:
+    """The rows of allocations just created in this transaction, which no contract, change
+    or ledger entry can refer to yet: approved (now and on 31/12) is the amount, everything
+    else zero or none. What allocation_money_refresh() computes for them (the tests hold the
+    two equal), without its probes of the ledger, about 17 subqueries per allocation (2 s for
+    the 10.000 of a large import). One statement per 2.000 allocations."""
+    ids = sorted(set(allocation_ids))
+    zero = Value(0, output_field=MoneyField())
+    none = Value(None, output_field=models.DateField())
+    now = Value(timezone.now(), output_field=models.DateTimeField())
+    figures = {
+        "m_contracted": zero,
+        "m_first_signed_on": none,
+        "m_disbursed": zero,
+        "m_last_paid_on": none,
+        "m_approved_year_end": F("amount"),
+        "m_contracted_year_end": zero,
+        "m_disbursed_year_end": zero,
+        **{f"m_{column}": zero for column in MONTH_COLUMNS},
+        "m_now": now,
+    }
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            Allocation.objects.filter(pk__in=ids[start : start + CHUNK])
+            .order_by()
+            .annotate(**figures)
+            .values_list(
+                "pk",
+                "scheme_id",
+                "plan__year",
+                "plan__fund",
+                "scheme__province_id",
+                "batch__decision_date",
+                "amount",
+                *figures,
+                "m_now",
+            )
+        )
+        insert_select(AllocationMoney, COLUMNS, rows)
 
 
 def allocation_money_rebuild() -> int:
