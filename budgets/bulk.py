@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from budgets.ledger import MoneyChainError, assert_periods_open
 from budgets.models import Allocation, AnnualPlan, Envelope, PlanBatch
-from budgets.summary import allocation_money_refresh
+from budgets.summary import allocation_money_create
+from core.history import history_insert
 from core.money import format_vnd
 from projects.models import Scheme
 
@@ -162,8 +163,8 @@ def allocations_create_bulk(
     if len({(a.plan_id, a.scheme_id) for a in allocations}) != len(allocations):
         raise ValidationError(_("Một đề án chỉ được duyệt một lần trong một kế hoạch."))
     Allocation.objects.bulk_create(allocations, batch_size=2000)
-    Allocation.history.bulk_history_create(
-        allocations, batch_size=2000, default_user=by, default_change_reason=reason
+    history_insert(
+        Allocation, [a.pk for a in allocations], history_type="+", user=by, reason=reason
     )
-    allocation_money_refresh(a.pk for a in allocations)
+    allocation_money_create(a.pk for a in allocations)
     return allocations

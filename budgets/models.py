@@ -7,8 +7,8 @@ from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import MoneyField, TimeStampedModel
 from organisations.models import Organisation
 from projects.models import Fund, Scheme

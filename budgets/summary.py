@@ -7,8 +7,9 @@ the expressions of `projects.models.ledger_money`, the very ones `SchemeQuerySet
 uses on its ledger path, so that the two cannot disagree. The signal handlers (budgets.apps)
 recompute an allocation's row in the transaction that saved or deleted one of its allocation,
 contracts or ledger entries; bulk writes (seed_demo, generate_synthetic) call
-`allocation_money_refresh()` or `allocation_money_rebuild()` when they are done, and the
-`rebuild_money_summary` command repairs the whole table."""
+`allocation_money_refresh()` or `allocation_money_rebuild()` when they are done, the bulk
+approval of new schemes (budgets.bulk) `allocation_money_create()`, whose rows have nothing in
+the ledger yet, and the `rebuild_money_summary` command repairs the whole table."""
 
 from collections.abc import Iterable
 
@@ -26,6 +27,7 @@ from budgets.models import (
     Disbursement,
 )
 from budgets.rollup import year_rollup_rebuild, year_rollup_refresh
+from core.db import CHUNK, insert_select
 from core.models import MoneyField, TimeStampedModel
 from projects.models import (
     Fund,
@@ -294,6 +296,77 @@ def allocation_money_refresh(allocation_ids: Iterable[int]) -> None:
     after = _insert(Allocation.objects.filter(pk__in=ids))
     # The per-year rollup of the pairs the rows were in, before and after (2 queries).
     year_rollup_refresh(before | after)
+
+
+def allocation_money_create(allocation_ids: Iterable[int]) -> None:
+    """The rows of allocations just created in this transaction, which no contract, change
+    or ledger entry can refer to yet: approved (now and on 31/12) is the amount, everything
+    else zero or none. What allocation_money_refresh() computes for them (the tests hold the
+    two equal), without its probes of the ledger, about 17 subqueries per allocation (2 s for
+    the 10.000 of a large import). Two statements per 2.000 allocations, then the per-year
+    rollup of their years and provinces (2 queries)."""
+    ids = sorted(set(allocation_ids))
+    zero = Value(0, output_field=MoneyField())
+    none = Value(None, output_field=models.DateField())
+    now = Value(timezone.now(), output_field=models.DateTimeField())
+    pairs: set[tuple[int, int]] = set()
+    figures = {
+        "m_contracted": zero,
+        "m_first_signed_on": none,
+        "m_disbursed": zero,
+        "m_last_paid_on": none,
+        "m_approved_year_end": F("amount"),
+        "m_contracted_year_end": zero,
+        "m_disbursed_year_end": zero,
+        **{f"m_{column}": zero for column in MONTH_COLUMNS},
+        "m_now": now,
+    }
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            Allocation.objects.filter(pk__in=ids[start : start + CHUNK])
+            .order_by()
+            .annotate(**figures)
+            .values_list(
+                "pk",
+                "scheme_id",
+                "plan__year",
+                "plan__fund",
+                "scheme__province_id",
+                "batch__decision_date",
+                "amount",
+                *figures,
+                "m_now",
+            )
+        )
+        insert_select(AllocationMoney, COLUMNS, rows)
+        pairs |= set(
+            Allocation.objects.filter(pk__in=ids[start : start + CHUNK])
+            .values_list("plan__year", "scheme__province_id")
+            .distinct()
+        )
+    year_rollup_refresh(pairs)
+
+
+def allocation_money_drop(allocation_ids: Iterable[int]) -> None:
+    """Delete the rows of allocations about to be deleted in bulk (an undone import), and
+    refresh the per-year rollup of their years and provinces: a statement per 2.000 rows, where
+    the delete's cascade would refresh the rollup once per row (budgets.signals). Call it in
+    the transaction that then deletes the allocations."""
+    ids = sorted(set(allocation_ids))
+    pairs: set[tuple[int, int]] = set()
+    quote = connection.ops.quote_name
+    table = quote(AllocationMoney._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {table} WHERE allocation_id IN ({marks}) "  # noqa: S608
+                "RETURNING plan_year, province_id",
+                chunk,
+            )
+            pairs |= {tuple(row) for row in cursor.fetchall()}
+    year_rollup_refresh(pairs)
 
 
 def allocation_money_rebuild(*, rollup: bool = True) -> int:

@@ -29,6 +29,16 @@ def bump_data_version() -> None:
 
 
 def bump_on_commit(**kwargs) -> None:
+    """Move the version on when the transaction commits: once, however many rows it writes
+    (a bulk delete sends a signal per row; one Redis call each took longer than the delete).
+    A bump already registered counts only if no savepoint it depends on can drop it without
+    dropping this one too."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        for savepoints, callback, _robust in reversed(connection.run_on_commit):
+            if callback is bump_data_version and savepoints <= current:
+                return
     transaction.on_commit(bump_data_version)
 
 

@@ -12,10 +12,12 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.sheets import ImportRefused, Problem, Result, file_problem, read_file
+from dashboard.cache import bump_on_commit
 from imports.kinds import REGISTRY
 from imports.kinds.base import ImportKind, RowRefused
 from imports.models import ImportBatch, ImportedRecord
@@ -47,13 +49,7 @@ def check_file(
     kind.may_import(user)
     result = Result(kind=kind.name, on_progress=progress)
     try:
-        title, rows, problems = read_file(
-            content,
-            filename,
-            kind.columns(),
-            max_bytes=settings.IMPORT_MAX_BYTES,
-            max_rows=settings.IMPORT_MAX_ROWS,
-        )
+        title, rows, problems = _read(kind, content, filename)
     except ImportRefused as refused:
         result.problems = refused.problems
         return result
@@ -68,6 +64,44 @@ def check_file(
     result.advance(len(rows), len(rows))
     result.problems.sort(key=lambda p: p.row or 0)
     return result
+
+
+# How long the rows read from a file are kept for the import that follows its check.
+READ_CACHE_SECONDS = 3600
+
+
+def read_cache_key(kind: ImportKind, content: bytes, filename: str) -> str:
+    """Where the rows read from a file are kept: everything they and the reading's problems
+    depend on (a CSV's sheet is named after the file; the problems are in the user's
+    language)."""
+    parts = (
+        kind.name,
+        hashlib.sha256(content).hexdigest(),
+        filename,
+        get_language() or "",
+        settings.IMPORT_MAX_BYTES,
+        settings.IMPORT_MAX_ROWS,
+    )
+    return "imports:rows:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _read(kind: ImportKind, content: bytes, filename: str) -> tuple[str, list, list[Problem]]:
+    """read_file(), kept a while under the file's hash: the import that follows a check (the
+    browser's confirmation, a file sent again) reads the same bytes, so it takes the rows
+    already read instead of reading 10.000 rows of XML again. Only the reading is shared: the
+    kind checks every row again against the database of the moment."""
+    key = read_cache_key(kind, content, filename)
+    found = cache.get(key)
+    if found is None:
+        found = read_file(
+            content,
+            filename,
+            kind.columns(),
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            max_rows=settings.IMPORT_MAX_ROWS,
+        )
+        cache.set(key, found, READ_CACHE_SECONDS)
+    return found
 
 
 def batch_create(*, kind: str, content: bytes, filename: str, user: User) -> ImportBatch:
@@ -154,6 +188,9 @@ def _write(kind: ImportKind, batch: ImportBatch, user: User, result: Result) -> 
     except ValidationError as error:
         result.problems.append(file_problem(" ".join(error.messages)))
         raise _Refused from error
+    if records:
+        # Bulk writes send no save signal: the dashboard's cached figures are retired here.
+        bump_on_commit()
     types = ContentType.objects.get_for_models(*{type(record) for record in records})
     ImportedRecord.objects.bulk_create(
         [

@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core.db import DayNumber, YearEndDayNumber, day_number
+from core.history import HistoricalRecords
 from core.models import FoldedSearchModel, MoneyField, TimeStampedModel
 from establishments.models import Establishment
 from organisations.models import Organisation

@@ -8,9 +8,12 @@ writes the new status and one SchemeStatusChange row in the same transaction."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BigIntegerField, CharField, DateTimeField, TextField, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.db import CHUNK, insert_select
 from projects import workflow
 from projects.models import Scheme, SchemeStatusChange
 from projects.permissions import schemes_visible_to
@@ -94,21 +97,31 @@ def scheme_transition(
 
 def schemes_record_imported(
     *, schemes: list[Scheme], by: User, reason: str, decision_numbers: list[str]
-) -> list[SchemeStatusChange]:
+) -> None:
     """The history row of schemes an import created past draft (a plan already decided on
     paper): draft → their status, by the importer, with the import as the reason and the
     plan's decision number. Bulk, and nobody is notified: the decision was not taken here.
-    Must run inside the import's transaction."""
-    changes = [
-        SchemeStatusChange(
-            scheme=scheme,
-            from_status=Scheme.Status.DRAFT,
-            to_status=scheme.status,
-            by=by,
-            reason=reason,
-            decision_number=number,
-        )
-        for scheme, number in zip(schemes, decision_numbers, strict=True)
-        if scheme.status != Scheme.Status.DRAFT
-    ]
-    return SchemeStatusChange.objects.bulk_create(changes, batch_size=2000)
+    Must run inside the import's transaction. Written by the database from the schemes' rows,
+    one statement per decision number and 2.000 schemes (a file holds a plan's few)."""
+    by_number: dict[str, list[int]] = {}
+    for scheme, number in zip(schemes, decision_numbers, strict=True):
+        if scheme.status != Scheme.Status.DRAFT:
+            by_number.setdefault(number, []).append(scheme.pk)
+    at = timezone.now()
+    fields = ("scheme", "from_status", "to_status", "by", "at", "reason", "decision_number")
+    for number, ids in by_number.items():
+        for start in range(0, len(ids), CHUNK):
+            insert_select(
+                SchemeStatusChange,
+                fields,
+                Scheme.objects.filter(pk__in=ids[start : start + CHUNK])
+                .order_by("pk")
+                .annotate(
+                    c_from=Value(Scheme.Status.DRAFT, CharField()),
+                    c_by=Value(by.pk, BigIntegerField()),
+                    c_at=Value(at, DateTimeField()),
+                    c_reason=Value(reason, TextField()),
+                    c_number=Value(number, CharField()),
+                )
+                .values_list("pk", "c_from", "status", "c_by", "c_at", "c_reason", "c_number"),
+            )

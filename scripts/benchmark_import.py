@@ -1,7 +1,8 @@
 """Time the import of a large schemes file: check, import, the same file again, undo.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kc_bench .venv/bin/python \\
-        scripts/benchmark_import.py [--rows 10000] [--format xlsx|csv] [--keep]
+        scripts/benchmark_import.py [--rows 10000] [--format xlsx|csv] [--keep] [--cold] \\
+        [--profile N]
 
 Generates a file of --rows approved schemes (plan year 2100, so that nothing else in the
 database is touched) written as officials write them: old province names with and without
@@ -12,7 +13,9 @@ services.import_file, as the command and the browser call them):
 
 - reading the file alone (core.sheets.read_file);
 - the check (every row parsed and checked, nothing written);
-- the import (the check again, inside the transaction, and every row written);
+- the import (the check again, inside the transaction, and every row written): as the
+  browser's confirmation, it reads the rows its check kept instead of reading the file again
+  (with --cold it reads the file again, as an import never checked before);
 - the same file again (every row "same", nothing written);
 - the undo of the whole import (skipped with --keep).
 
@@ -142,12 +145,28 @@ def report(timings: list, step: str, value_and_times, note) -> object:
     return value
 
 
+PROFILE = 0
+
+
 def timed(function):
     """The value, the wall-clock seconds and this process's CPU seconds (the database's own
-    work is in the wall time only)."""
+    work is in the wall time only). With --profile N, each step's N most expensive functions
+    (cumulative time) go to stderr after its numbers; profiling slows the step."""
+    profile = None
+    if PROFILE:
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     start, cpu = time.perf_counter(), time.process_time()
     value = function()
-    return value, (time.perf_counter() - start, time.process_time() - cpu)
+    times = (time.perf_counter() - start, time.process_time() - cpu)
+    if profile is not None:
+        import pstats
+
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(PROFILE)
+    return value, times
 
 
 def _refuse_unless_ok(result) -> None:
@@ -160,7 +179,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     parser.add_argument("--keep", action="store_true", help="leave the imported schemes")
+    parser.add_argument(
+        "--cold", action="store_true", help="import as if the file had not been checked before"
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="print each step's N costliest calls"
+    )
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
 
     import django
 
@@ -185,6 +212,12 @@ def main() -> None:
     content = write_file(rows, kind, args.format)
     name = f"benchmark.{args.format}"
 
+    from django.core.cache import cache
+
+    def forget_rows() -> None:
+        cache.delete(services.read_cache_key(kind, content, name))
+
+    forget_rows()  # kept by an earlier run with the same file
     timings = []
     report(
         timings,
@@ -201,9 +234,11 @@ def main() -> None:
         lambda value: f"{value.count('create')} to create",
     )
     _refuse_unless_ok(result)
+    if args.cold:
+        forget_rows()
     batch, result = report(
         timings,
-        "import (check + write)",
+        "import (check + write)" + (", file not checked before" if args.cold else ""),
         timed(
             lambda: services.import_file(kind="schemes", content=content, filename=name, user=user)
         ),

@@ -20,6 +20,8 @@ from accounts.models import User
 from budgets.bulk import BulkRefused, Headroom, allocations_create_bulk
 from budgets.models import Allocation, AllocationChange, Contract, PlanBatch
 from budgets.services import allocation_set
+from budgets.summary import allocation_money_drop
+from core.history import delete_with_history, history_insert
 from core.money import format_vnd
 from core.sheets import (
     CellError,
@@ -283,15 +285,28 @@ class SchemesKind(ImportKind):
         batches, the money chain. A fixed number of queries."""
         codes = {values["code"] for _n, values in parsed}
         years = {values["plan_year"] for _n, values in parsed}
+        # Each existing scheme with its allocations and content areas as plain lists
+        # (`current_allocations`, `current_area_ids`), which the check, the snapshot and the
+        # update read: a prefetch into the related managers costs a queryset per scheme.
         existing = {
             (scheme.code, scheme.plan_year): scheme
             for scheme in Scheme.objects.filter(code__in=codes, plan_year__in=years)
             .select_related("province")
             .prefetch_related(
-                "content_areas",
-                Prefetch("allocations", Allocation.objects.select_related("plan", "batch")),
+                Prefetch("allocations", Allocation.objects.all(), to_attr="current_allocations")
             )
         }
+        areas: dict[int, list[int]] = {}
+        for scheme_id, area_id in (
+            Scheme.content_areas.through.objects.filter(
+                scheme_id__in=[s.pk for s in existing.values()]
+            )
+            .order_by("contentarea_id")
+            .values_list("scheme_id", "contentarea_id")
+        ):
+            areas.setdefault(scheme_id, []).append(area_id)
+        for scheme in existing.values():
+            scheme.current_area_ids = areas.get(scheme.pk, [])
         contracted = dict(
             Contract.objects.filter(allocation__scheme__in=[s.pk for s in existing.values()])
             .values_list("allocation_id")
@@ -408,20 +423,19 @@ class SchemesKind(ImportKind):
         plans = {values["batch"].plan for _n, values, _s in checked if values["batch"]}
         changed = []
         for _n, values, scheme in checked:
-            allocation = self._allocation(scheme, values)
-            if allocation is not None:
-                changed.append(allocation.pk)
+            values["allocation"] = self._allocation(scheme, values)
+            if values["allocation"] is not None:
+                changed.append(values["allocation"].pk)
         headroom = Headroom(plans, excluding=changed)
         for number, values, scheme in checked:
             batch = values["batch"]
-            allocation = self._allocation(scheme, values)
+            allocation = values["allocation"]
             amount = values["support"]
+            if scheme is None:
+                # Built once: the headroom's messages name it, and the import writes it.
+                values["new_scheme"] = self._new_scheme(values)
             if batch is not None:
-                planned = scheme or Scheme(
-                    code=values["code"],
-                    province=values["province"],
-                    implementing_unit=values["implementing_unit"],
-                )
+                planned = scheme or values["new_scheme"]
                 message = headroom.take(batch.plan, planned, amount)
                 if message is None and allocation is not None:
                     floor = contracted.get(allocation.pk, Decimal(0))
@@ -432,17 +446,35 @@ class SchemesKind(ImportKind):
                 if message is not None:
                     result.problems.append(Problem(title, number, header["support"], message))
                     continue
-            values["allocation"] = allocation
             action = "create" if scheme is None else self._action(scheme, values, allocation)
             label = f"{values['code']} / {values['plan_year']} – {values['title']}"
             result.rows.append(Planned(number, label, action, values, scheme))
+
+    @staticmethod
+    def _new_scheme(values: dict) -> Scheme:
+        return Scheme(
+            code=values["code"],
+            plan_year=values["plan_year"],
+            fund=values["fund"],
+            kind=values["kind"],
+            title=values["title"],
+            sector=values["sector"],
+            province=values["province"],
+            implementing_unit=values["implementing_unit"],
+            start_date=values["start_date"],
+            end_date=values["end_date"],
+            support_requested=values["support"],
+            counterpart_funding=values["counterpart"],
+            status=values["status"],
+            description=values.get("description", ""),
+        )
 
     @staticmethod
     def _allocation(scheme: Scheme | None, values: dict) -> Allocation | None:
         if scheme is None or values["batch"] is None:
             return None
         plan_id = values["batch"].plan_id
-        return next((a for a in scheme.allocations.all() if a.plan_id == plan_id), None)
+        return next((a for a in scheme.current_allocations if a.plan_id == plan_id), None)
 
     @staticmethod
     def _action(scheme: Scheme, values: dict, allocation: Allocation | None) -> str:
@@ -453,8 +485,7 @@ class SchemesKind(ImportKind):
             and scheme.end_date == values["end_date"]
             and scheme.counterpart_funding == values["counterpart"]
             and scheme.sector_id == values["sector"].pk
-            and {a.pk for a in scheme.content_areas.all()}
-            == {a.pk for a in values["content_areas"]}
+            and set(scheme.current_area_ids) == {a.pk for a in values["content_areas"]}
         )
         if values["batch"] is None:
             same = same and scheme.support_requested == values["support"]
@@ -482,27 +513,9 @@ class SchemesKind(ImportKind):
         """New schemes in bulk: rows, content areas, history, status history, allocations."""
         if not rows:
             return []
-        schemes = []
-        for row in rows:
-            v = row.values
-            scheme = Scheme(
-                code=v["code"],
-                plan_year=v["plan_year"],
-                fund=v["fund"],
-                kind=v["kind"],
-                title=v["title"],
-                sector=v["sector"],
-                province=v["province"],
-                implementing_unit=v["implementing_unit"],
-                start_date=v["start_date"],
-                end_date=v["end_date"],
-                support_requested=v["support"],
-                counterpart_funding=v["counterpart"],
-                status=v["status"],
-                description=v.get("description", ""),
-            )
+        schemes = [row.values["new_scheme"] for row in rows]
+        for scheme in schemes:
             scheme.refresh_search_text()
-            schemes.append(scheme)
         Scheme.objects.bulk_create(schemes, batch_size=2000)
         Through = Scheme.content_areas.through
         Through.objects.bulk_create(
@@ -513,9 +526,7 @@ class SchemesKind(ImportKind):
             ],
             batch_size=5000,
         )
-        Scheme.history.bulk_history_create(
-            schemes, batch_size=2000, default_user=user, default_change_reason=note
-        )
+        history_insert(Scheme, [s.pk for s in schemes], history_type="+", user=user, reason=note)
         schemes_record_imported(
             schemes=schemes,
             by=user,
@@ -572,6 +583,7 @@ class SchemesKind(ImportKind):
     # --- Undo -------------------------------------------------------------------------------
 
     def snapshot(self, record: Scheme) -> dict:
+        """`record` as the check loaded it, with its current allocations and content areas."""
         return {
             "title": record.title,
             "description": record.description,
@@ -580,8 +592,8 @@ class SchemesKind(ImportKind):
             "counterpart_funding": str(record.counterpart_funding),
             "support_requested": str(record.support_requested),
             "sector_id": record.sector_id,
-            "content_area_ids": sorted(a.pk for a in record.content_areas.all()),
-            "allocations": {str(a.plan_id): str(a.amount) for a in record.allocations.all()},
+            "content_area_ids": sorted(record.current_area_ids),
+            "allocations": {str(a.plan_id): str(a.amount) for a in record.current_allocations},
         }
 
     def restore(self, user: User, record: Scheme, previous: dict, note: str) -> None:
@@ -629,15 +641,16 @@ class SchemesKind(ImportKind):
 
     def undo_all(self, user: User, records: list, note: str) -> None:
         """Restore the updated schemes one by one, then check and delete the created ones in
-        bulk (a few queries for the checks, one history row per deleted row)."""
+        bulk (a few queries for the checks and the deletes, whatever their number; still one
+        history row per deleted row, naming the undo)."""
         for record, action, previous in reversed(records):
             if action == "update":
                 self.restore(user, record, previous, note)
         created = [record.pk for record, action, _p in records if action == "create"]
         if created:
-            self._delete(user, created)
+            self._delete(user, created, note)
 
-    def _delete(self, user: User, ids: list[int]) -> None:
+    def _delete(self, user: User, ids: list[int], note: str) -> None:
         list(Scheme.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
         contract = (
             Contract.objects.filter(allocation__scheme_id__in=ids)
@@ -689,9 +702,13 @@ class SchemesKind(ImportKind):
                 % {"code": linked.scheme.code}
             )
         try:
+            # The deletions' history rows in bulk, each naming the undo; rows the delete
+            # cascades to keep their own history, by the same user.
             with transaction.atomic(), history_by(user):
-                Allocation.objects.filter(scheme_id__in=ids).delete()
-                Scheme.objects.filter(pk__in=ids).delete()
+                allocations = Allocation.objects.filter(scheme_id__in=ids)
+                allocation_money_drop(allocations.values_list("pk", flat=True))
+                delete_with_history(allocations, user=user, reason=note)
+                delete_with_history(Scheme.objects.filter(pk__in=ids), user=user, reason=note)
         except (ProtectedError, RestrictedError) as error:
             blocking = getattr(error, "protected_objects", None) or error.restricted_objects
             models = sorted({str(obj._meta.verbose_name) for obj in blocking})

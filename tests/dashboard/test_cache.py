@@ -2,11 +2,12 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dashboard.cache import data_version
-from tests.factories import AllocationFactory, ContractFactory
+from projects.models import Scheme
+from tests.factories import AllocationFactory, ContractFactory, SchemeFactory
 
 URL = "/?year=2019&fund=national"
 
@@ -77,3 +78,34 @@ def test_a_repeated_request_builds_no_figure(cached, reference_data, client, min
         AllocationFactory(plan=ContractFactory._meta.model.objects.get().allocation.plan)
         with pytest.raises(AssertionError, match="rebuilt"):
             client.get(URL)
+
+
+class _Undone(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moves_the_version_on_once_however_many_rows_it_writes(reference_data):
+    """One Redis call at the commit, not one per saved or deleted row (a bulk delete of
+    10.000 schemes sends 10.000 signals)."""
+    version = data_version()
+    with transaction.atomic():
+        for _ in range(3):
+            SchemeFactory()
+        Scheme.objects.all().delete()
+    assert data_version() == version + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_after_a_rolled_back_savepoint_still_moves_the_version_on(reference_data):
+    version = data_version()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SchemeFactory()  # its bump goes with the savepoint
+                raise _Undone
+        except _Undone:
+            pass
+        assert not Scheme.objects.exists()
+        SchemeFactory()
+    assert data_version() == version + 1
