@@ -56,14 +56,18 @@ def _pairs(rows) -> set[tuple[int, int]]:
 
 
 def plan_changed(sender, instance: AnnualPlan, **kwargs) -> None:
-    if _changed(kwargs, "year", "fund"):
-        rows = AllocationMoney.objects.filter(allocation__plan=instance).exclude(
-            plan_year=instance.year, fund=instance.fund
-        )
-        before = _pairs(rows)
-        if before:
-            rows.update(plan_year=instance.year, fund=instance.fund)
-            year_rollup_refresh(before | {(instance.year, province) for _y, province in before})
+    if not _changed(kwargs, "year", "fund"):
+        return
+    rows = AllocationMoney.objects.filter(allocation__plan=instance)
+    if rows.exclude(plan_year=instance.year).exists():
+        # The month and year-end columns count from the plan year: the rows are recomputed.
+        allocation_money_refresh(list(rows.values_list("allocation_id", flat=True)))
+        return
+    rows = rows.exclude(fund=instance.fund)
+    before = _pairs(rows)
+    if before:
+        rows.update(fund=instance.fund)
+        year_rollup_refresh(before)
 
 
 def batch_changed(sender, instance: PlanBatch, **kwargs) -> None:

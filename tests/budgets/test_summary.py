@@ -263,6 +263,21 @@ def test_summary_follows_the_copied_columns(db):
     assert YearRollup.objects.filter(plan_year=plan.year, fund=plan.fund).exists()
 
 
+def test_a_plan_moved_to_another_year_has_its_rows_recomputed(db):
+    """The month and year-end columns count from the plan year: moving a plan (a data entry
+    error corrected) recomputes its rows, not only their year column."""
+    _random_programme(random.Random(6))
+    plan = Allocation.objects.filter(contracts__disbursements__isnull=False).first().plan
+    plan.year += 1
+    plan.save()
+    assert_summary_matches_ledger()
+    assert_rollup_matches_summary()
+    plan.year -= 1
+    plan.save(update_fields=["year"])
+    assert_summary_matches_ledger()
+    assert_rollup_matches_summary()
+
+
 def test_rebuild_and_refresh_give_the_same_rows(db):
     _random_programme(random.Random(6))
     AllocationMoney.objects.all().delete()
