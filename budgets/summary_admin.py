@@ -1,12 +1,27 @@
-"""The summary table in the admin panel: to look at, never to edit (it is derived from the
-ledger; `manage.py rebuild_money_summary` recomputes it). Registered from budgets.apps."""
+"""The summary table and the per-year rollup in the admin panel: to look at, never to edit
+(they are derived from the ledger; `manage.py rebuild_money_summary` recomputes both).
+Registered from budgets.apps."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from budgets.rollup import YearRollup
 from budgets.summary import AllocationMoney
+from projects.models import Fund
 
 
-class AllocationMoneyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AllocationMoneyAdmin(ReadOnlyAdmin):
     list_display = (
         "allocation",
         "scheme",
@@ -23,16 +38,29 @@ class AllocationMoneyAdmin(admin.ModelAdmin):
     search_fields = ("scheme__code",)
     ordering = ("-plan_year", "scheme__code")
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+class YearRollupAdmin(ReadOnlyAdmin):
+    list_display = (
+        "plan_year",
+        "fund_label",
+        "province",
+        "budget",
+        "schemes_approved",
+        "schemes_contracted",
+        "disbursed",
+        "schemes_disbursed",
+    )
+    list_filter = ("plan_year", "fund")
+    list_select_related = ("province",)
+    ordering = ("-plan_year", "fund", "province__code")
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    @admin.display(description=_("nguồn kinh phí"), ordering="fund")
+    def fund_label(self, rollup: YearRollup) -> str:
+        return str(Fund(rollup.fund).label) if rollup.fund else str(_("Cả hai nguồn"))
 
 
 def register() -> None:
     if not admin.site.is_registered(AllocationMoney):
         admin.site.register(AllocationMoney, AllocationMoneyAdmin)
+    if not admin.site.is_registered(YearRollup):
+        admin.site.register(YearRollup, YearRollupAdmin)
