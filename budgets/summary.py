@@ -117,6 +117,18 @@ class AllocationMoney(TimeStampedModel):
 MONTHS = range(1, 12)
 MONTH_COLUMNS = tuple(f"disbursed_m{month:02d}" for month in MONTHS)
 
+# What a row copies from its allocation, plan, scheme and batch: the first columns of the SELECT
+# that fills the table, in the order of COLUMNS.
+COPIED = (
+    "pk",
+    "scheme_id",
+    "plan__year",
+    "plan__fund",
+    "scheme__province_id",
+    "batch__decision_date",
+    "amount",
+)
+
 # The table's columns, in the order of the SELECT that fills them.
 COLUMNS = (
     "allocation_id",
@@ -166,13 +178,7 @@ def _source(allocations: models.QuerySet) -> models.QuerySet:
             m_now=now,
         )
         .values_list(
-            "pk",
-            "scheme_id",
-            "plan__year",
-            "plan__fund",
-            "scheme__province_id",
-            "batch__decision_date",
-            "amount",
+            *COPIED,
             "m_contracted",
             "m_first_signed_on",
             "m_disbursed",
@@ -327,13 +333,7 @@ def allocation_money_create(allocation_ids: Iterable[int]) -> None:
             .order_by()
             .annotate(**figures)
             .values_list(
-                "pk",
-                "scheme_id",
-                "plan__year",
-                "plan__fund",
-                "scheme__province_id",
-                "batch__decision_date",
-                "amount",
+                *COPIED,
                 *figures,
                 "m_now",
             )

@@ -7,18 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.rollup import YearRollup
 from budgets.summary import AllocationMoney
+from core.admin import ReadOnlyAdmin
 from projects.models import Fund
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AllocationMoneyAdmin(ReadOnlyAdmin):

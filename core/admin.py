@@ -98,6 +98,20 @@ def money_column(attr: str, description, ordering: str | None = None) -> Callabl
     return column
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to look at, never to add, change or delete here: derived tables and records that
+    only their services write."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """An inline that shows related rows and links to them, but adds, changes and deletes
     nothing: each of those goes through the related model's own admin page (and its service)."""

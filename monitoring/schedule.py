@@ -51,16 +51,10 @@ def linear_tranches(
     return tranches
 
 
-def planned_payments(contracts: Iterable[dict], *, plan_year: int) -> dict[int, list[Tranche]]:
-    """{contract id: [(due_on, amount), …]} for contracts given as rows with `id`, `signed_on`
-    and `value`. The tranches of a contract add up to its value (the services keep a schedule
-    equal to the contract's value, amendments included)."""
-    rows = list(contracts)
-    if not rows:
-        return {}
-    deadline = datetime.date(plan_year, 12, 31)
-    # By plan year rather than by a list of ids: a year holds thousands of contracts, and the
-    # schedules of those not asked for are few and cheap to skip.
+def _schedules(plan_year: int) -> dict[int, list[Tranche]]:
+    """{contract id: its own tranches, in order} for the contracts of `plan_year` that have a
+    schedule (1 query). By plan year rather than by a list of ids: a year holds thousands of
+    contracts, and the schedules of those not asked for are few and cheap to skip."""
     scheduled: dict[int, list[Tranche]] = {}
     tranches = (
         ContractTranche.objects.filter(contract__allocation__plan__year=plan_year)
@@ -69,6 +63,18 @@ def planned_payments(contracts: Iterable[dict], *, plan_year: int) -> dict[int, 
     )
     for contract_id, due_on, amount in tranches:
         scheduled.setdefault(contract_id, []).append((due_on, amount))
+    return scheduled
+
+
+def planned_payments(contracts: Iterable[dict], *, plan_year: int) -> dict[int, list[Tranche]]:
+    """{contract id: [(due_on, amount), …]} for contracts given as rows with `id`, `signed_on`
+    and `value`. The tranches of a contract add up to its value (the services keep a schedule
+    equal to the contract's value, amendments included)."""
+    rows = list(contracts)
+    if not rows:
+        return {}
+    deadline = datetime.date(plan_year, 12, 31)
+    scheduled = _schedules(plan_year)
     return {
         row["id"]: scheduled.get(row["id"])
         or linear_tranches(row["signed_on"], row["value"], deadline)
@@ -128,14 +134,7 @@ def planned_dues(
     if not rows:
         return {}
     deadline = datetime.date(plan_year, 12, 31)
-    scheduled: dict[int, list[Tranche]] = {}
-    tranches = (
-        ContractTranche.objects.filter(contract__allocation__plan__year=plan_year)
-        .order_by("contract_id", "due_on", "number")
-        .values_list("contract_id", "due_on", "amount")
-    )
-    for contract_id, due_on, amount in tranches:
-        scheduled.setdefault(contract_id, []).append((due_on, amount))
+    scheduled = _schedules(plan_year)
     dues = {}
     for row in rows:
         own = scheduled.get(row["id"])

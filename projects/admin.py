@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import FoldedSearchAdminMixin, ReadOnlyInline, money_column, year_column
+from core.admin import (
+    FoldedSearchAdminMixin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    money_column,
+    year_column,
+)
 from projects.models import Scheme, SchemeStatusChange
 
 # The budgets app depends on this one, not the other way round: its Allocation model is reached
@@ -104,7 +110,7 @@ class SchemeAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SchemeStatusChange)
-class SchemeStatusChangeAdmin(admin.ModelAdmin):
+class SchemeStatusChangeAdmin(ReadOnlyAdmin):
     """The record of every status change: read only, written by projects/services.py."""
 
     list_display = ("scheme", "from_status", "to_status", "by", "at", "decision_number")
@@ -112,12 +118,3 @@ class SchemeStatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ("scheme", "by")
     search_fields = ("scheme__code", "reason", "decision_number")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
